@@ -1,0 +1,206 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// RunStatus is where a run stands.
+type RunStatus string
+
+// Run statuses.
+const (
+	RunRunning RunStatus = "running"
+	// RunSucceeded means every item was applied or previewed.
+	RunSucceeded RunStatus = "succeeded"
+	// RunPartial means the run finished but some items failed.
+	RunPartial RunStatus = "partial"
+	// RunFailed means the run stopped early (auth, connectivity, incomplete listing).
+	RunFailed RunStatus = "failed"
+	// RunAwaitingConfirmation means the run stopped before deleting or deprecating more than the
+	// safety threshold allows.
+	RunAwaitingConfirmation RunStatus = "awaiting_confirmation"
+	RunCancelled            RunStatus = "cancelled"
+)
+
+// Run is one sync run, recorded when it starts and again when it ends.
+type Run struct {
+	ID         string    `json:"id"`
+	Trigger    string    `json:"trigger"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Status     RunStatus `json:"status"`
+	DryRun     bool      `json:"dry_run,omitempty"`
+	// Counts holds the number of items by action or outcome (created, updated, failed, ...).
+	Counts map[string]int `json:"counts,omitempty"`
+	API    APIFigures     `json:"api"`
+	Error  string         `json:"error,omitempty"`
+	// Items is filled by GetRun and left empty by ListRuns.
+	Items []RunItem `json:"items,omitempty"`
+}
+
+// APIFigures sums up what a run asked of the remote APIs.
+type APIFigures struct {
+	Requests    int `json:"requests"`
+	Mutations   int `json:"mutations"`
+	Retries     int `json:"retries"`
+	RateLimited int `json:"rate_limited"`
+	// Throttled is the time spent waiting on rate limits.
+	Throttled time.Duration `json:"throttled_ns"`
+}
+
+// RunItem is what a run did, or would do in a dry run, to one entity.
+type RunItem struct {
+	Ref         string   `json:"ref"`
+	Action      string   `json:"action"`
+	ComponentID string   `json:"component_id,omitempty"`
+	Changes     []Change `json:"changes,omitempty"`
+	Reason      string   `json:"reason,omitempty"`
+	Error       string   `json:"error,omitempty"`
+}
+
+// Change is one field-level difference applied to a component.
+type Change struct {
+	Field string `json:"field"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+}
+
+// SaveRun writes r, replacing an earlier record of the same run, then prunes runs beyond the
+// configured count and age.
+func (s *Store) SaveRun(r Run) error {
+	if r.ID == "" || r.StartedAt.IsZero() {
+		return fmt.Errorf("saving run: %w: run needs an id and a start time", ErrInvalidRecord)
+	}
+	items := r.Items
+	r.Items = nil
+
+	return s.update(func(tx *bolt.Tx) error {
+		if err := deleteRun(tx, []byte(r.ID)); err != nil {
+			return err
+		}
+		if err := putRun(tx, r, items); err != nil {
+			return err
+		}
+		return s.pruneRuns(tx)
+	})
+}
+
+// GetRun returns a run with its items, or ErrNotFound.
+func (s *Store) GetRun(id string) (Run, error) {
+	var r Run
+	err := s.view(func(tx *bolt.Tx) error {
+		key := tx.Bucket(bucketRunIDs).Get([]byte(id))
+		if key == nil {
+			return fmt.Errorf("reading run %s: %w", id, ErrNotFound)
+		}
+		var err error
+		if r, err = decodeRun(tx.Bucket(bucketRuns).Get(key)); err != nil {
+			return fmt.Errorf("reading run %s: %w", id, err)
+		}
+		if r.Items, err = decodeRunItems(tx.Bucket(bucketRunItems).Get(key)); err != nil {
+			return fmt.Errorf("reading items of run %s: %w", id, err)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// ListRuns returns up to limit runs, newest first, without their items. A limit of zero or
+// less returns every run kept.
+func (s *Store) ListRuns(limit int) ([]Run, error) {
+	var runs []Run
+	err := s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketRuns).Cursor()
+		for k, v := c.Last(); k != nil && (limit <= 0 || len(runs) < limit); k, v = c.Prev() {
+			r, err := decodeRun(v)
+			if err != nil {
+				return fmt.Errorf("reading run %q: %w", k, err)
+			}
+			runs = append(runs, r)
+		}
+		return nil
+	})
+	return runs, err
+}
+
+// runKey orders runs by start time; the id keeps runs started in the same nanosecond apart.
+func runKey(r Run) []byte {
+	key := binary.BigEndian.AppendUint64(nil, uint64(r.StartedAt.UnixNano()))
+	return append(key, r.ID...)
+}
+
+func putRun(tx *bolt.Tx, r Run, items []RunItem) error {
+	key := runKey(r)
+	summary, err := encode(r)
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []RunItem{}
+	}
+	detail, err := encode(items)
+	if err != nil {
+		return err
+	}
+
+	if err := tx.Bucket(bucketRuns).Put(key, summary); err != nil {
+		return fmt.Errorf("writing run %s: %w", r.ID, err)
+	}
+	if err := tx.Bucket(bucketRunItems).Put(key, detail); err != nil {
+		return fmt.Errorf("writing items of run %s: %w", r.ID, err)
+	}
+	if err := tx.Bucket(bucketRunIDs).Put([]byte(r.ID), key); err != nil {
+		return fmt.Errorf("indexing run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// deleteRun removes a run by id, if it is there.
+func deleteRun(tx *bolt.Tx, id []byte) error {
+	ids := tx.Bucket(bucketRunIDs)
+	key := ids.Get(id)
+	if key == nil {
+		return nil
+	}
+	key = append([]byte(nil), key...)
+
+	for _, b := range [][]byte{bucketRuns, bucketRunItems} {
+		if err := tx.Bucket(b).Delete(key); err != nil {
+			return fmt.Errorf("deleting run %s: %w", id, err)
+		}
+	}
+	if err := ids.Delete(id); err != nil {
+		return fmt.Errorf("deleting run %s: %w", id, err)
+	}
+	return nil
+}
+
+// pruneRuns drops the runs past the newest s.maxRuns and those older than s.maxRunAge.
+func (s *Store) pruneRuns(tx *bolt.Tx) error {
+	cutoff := s.now().Add(-s.maxRunAge).UnixNano()
+	var doomed [][]byte
+	kept := 0
+	c := tx.Bucket(bucketRuns).Cursor()
+	for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
+		if len(k) < 8 {
+			return fmt.Errorf("pruning runs: %w: run key %q", ErrCorrupt, k)
+		}
+		started := int64(binary.BigEndian.Uint64(k[:8]))
+		if kept >= s.maxRuns || started < cutoff {
+			doomed = append(doomed, append([]byte(nil), k[8:]...))
+			continue
+		}
+		kept++
+	}
+
+	for _, id := range doomed {
+		if err := deleteRun(tx, id); err != nil {
+			return fmt.Errorf("pruning runs: %w", err)
+		}
+	}
+	return nil
+}
