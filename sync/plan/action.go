@@ -1,0 +1,145 @@
+package plan
+
+import "github.com/backstage-sync/backstage-sync/sync/mapping"
+
+// Kind names what an action does to one component.
+type Kind string
+
+const (
+	KindCreate    Kind = "create"
+	KindUpdate    Kind = "update"
+	KindAdopt     Kind = "adopt"
+	KindRename    Kind = "rename"
+	KindDeprecate Kind = "deprecate"
+	KindDelete    Kind = "delete"
+	KindUnchanged Kind = "unchanged"
+	KindSkip      Kind = "skip"
+	KindConflict  Kind = "conflict"
+)
+
+// Plan is the outcome of Compute: what to do, in a stable order.
+type Plan struct {
+	// Actions is sorted by ref, then by kind.
+	Actions []Action
+	// AddRelationships and RemoveRelationships are DEPENDS_ON relationships between synced
+	// components, sorted by From then To.
+	AddRelationships    []Relationship
+	RemoveRelationships []Relationship
+	// Dangling holds dependencies whose target is not a synced component; they are not created.
+	Dangling []Relationship
+	// MissingCounts holds the missing count to store for every managed ref this run decided on.
+	MissingCounts map[string]int
+	// NeedsConfirmation is true when the run would go past the deletion thresholds; the plan
+	// then holds no deprecate or delete action and Confirmation says why.
+	NeedsConfirmation bool
+	Confirmation      Confirmation
+}
+
+// Confirmation describes deprecations and deletions held back until someone confirms them.
+type Confirmation struct {
+	Reason       string
+	Deprecations int
+	Deletions    int
+	// Managed is the number of managed components the percentage was taken of.
+	Managed int
+	// Withheld holds the deprecate and delete actions that were taken out of the plan.
+	Withheld []Action
+}
+
+// Action is what happens to one component.
+type Action struct {
+	Kind Kind
+	Ref  string
+	// ComponentID is empty for a create and for conflicts and skips with no linked component.
+	ComponentID string
+	// FromRef is the ref a rename moves the alias away from.
+	FromRef string
+	Reason  string
+	// Rule is the mapping rule that skipped the entity.
+	Rule    string
+	Changes []Change
+	// Drift names the fields edited in Compass since the last apply that will be overwritten.
+	Drift []string
+
+	// Component holds the values to write. For a deprecation it holds only Ref and Lifecycle.
+	Component mapping.Component
+	// Set names the single-valued fields (name, description, type, owner, lifecycle, tier and
+	// custom fields) to write from Component, in a fixed order.
+	Set          []string
+	LabelsAdd    []string
+	LabelsRemove []string
+	LinksAdd     []mapping.Link
+	// LinksUpdate holds existing links whose name changes, with the new name.
+	LinksUpdate []Link
+	LinksRemove []Link
+	// AliasAdd and AliasRemove are external alias ids to attach and detach.
+	AliasAdd    string
+	AliasRemove string
+	// Applied maps field names to value hashes to store as Known.Applied once the action
+	// succeeds.
+	Applied map[string]string
+}
+
+// Change is one field-level difference, rendered as short stable strings for people.
+type Change struct {
+	Field string
+	From  string
+	To    string
+}
+
+// Relationship is a DEPENDS_ON relationship between two entity refs. The component ids are
+// empty for components this run creates.
+type Relationship struct {
+	From   string
+	To     string
+	FromID string
+	ToID   string
+}
+
+// Counts holds the number of actions of each kind.
+type Counts struct {
+	Create    int
+	Update    int
+	Adopt     int
+	Rename    int
+	Deprecate int
+	Delete    int
+	Unchanged int
+	Skip      int
+	Conflict  int
+}
+
+// Counts returns the number of actions of each kind.
+func (p Plan) Counts() Counts {
+	var c Counts
+	for _, a := range p.Actions {
+		switch a.Kind {
+		case KindCreate:
+			c.Create++
+		case KindUpdate:
+			c.Update++
+		case KindAdopt:
+			c.Adopt++
+		case KindRename:
+			c.Rename++
+		case KindDeprecate:
+			c.Deprecate++
+		case KindDelete:
+			c.Delete++
+		case KindUnchanged:
+			c.Unchanged++
+		case KindSkip:
+			c.Skip++
+		case KindConflict:
+			c.Conflict++
+		}
+	}
+
+	return c
+}
+
+// kindOrder breaks ties between actions on the same ref.
+var kindOrder = map[Kind]int{
+	KindRename: 0, KindAdopt: 1, KindCreate: 2, KindUpdate: 3, KindUnchanged: 4,
+	KindDeprecate: 5, KindDelete: 6, KindSkip: 7, KindConflict: 8,
+}

@@ -1,0 +1,132 @@
+package plan
+
+import (
+	"slices"
+	"strings"
+)
+
+// planRelationships lists the DEPENDS_ON relationships to add and remove. Both ends must be
+// synced components: linked and staying, or created in this run. Relationships to components
+// the app does not manage are left alone.
+func (b *builder) planRelationships() {
+	ids, refs := b.endpoints()
+
+	for _, a := range b.plan.Actions {
+		d := b.desired[a.Ref]
+		if d == nil || !linking(a.Kind) {
+			continue
+		}
+
+		cur, _ := b.current(a)
+		want := map[string]bool{}
+		for _, to := range d.DependsOn {
+			if to == a.Ref || want[to] {
+				continue
+			}
+			want[to] = true
+			b.wantRelationship(a, to, ids, cur.DependsOn)
+		}
+
+		b.dropRelationships(a, want, refs, cur.DependsOn)
+	}
+
+	sortRelationships(b.plan.AddRelationships)
+	sortRelationships(b.plan.RemoveRelationships)
+	sortRelationships(b.plan.Dangling)
+}
+
+// endpoints maps synced refs to their component ids (empty when created in this run) and
+// managed component ids back to refs.
+func (b *builder) endpoints() (ids map[string]string, refs map[string]string) {
+	ids = make(map[string]string, len(b.known))
+	refs = make(map[string]string, len(b.known))
+
+	for ref, k := range b.known {
+		refs[k.ComponentID] = ref
+		kind, decided := b.actionOf[ref]
+		if b.renamed[ref] || (decided && !linking(kind) && kind != KindDeprecate) {
+			continue
+		}
+		ids[ref] = k.ComponentID
+	}
+
+	for _, a := range b.plan.Actions {
+		if linking(a.Kind) {
+			ids[a.Ref] = a.ComponentID
+			if a.ComponentID != "" {
+				refs[a.ComponentID] = a.Ref
+			}
+		}
+	}
+
+	return ids, refs
+}
+
+// wantRelationship adds a declared dependency that Compass does not have yet, or records it
+// as dangling when its target is not synced.
+func (b *builder) wantRelationship(a Action, to string, ids map[string]string, have []string) {
+	r := Relationship{From: a.Ref, To: to, FromID: a.ComponentID}
+	toID, synced := ids[to]
+	if !synced {
+		b.plan.Dangling = append(b.plan.Dangling, r)
+		return
+	}
+
+	r.ToID = toID
+	if toID == "" || !slices.Contains(have, toID) {
+		b.plan.AddRelationships = append(b.plan.AddRelationships, r)
+	}
+}
+
+// dropRelationships removes existing dependencies on managed components that the entity no
+// longer declares. A target that is deleted in this run loses its relationships anyway.
+func (b *builder) dropRelationships(a Action, want map[string]bool, refs map[string]string, have []string) {
+	for _, toID := range have {
+		to, managed := refs[toID]
+		if !managed || want[to] || b.actionOf[to] == KindDelete {
+			continue
+		}
+		b.plan.RemoveRelationships = append(b.plan.RemoveRelationships, Relationship{
+			From: a.Ref, To: to, FromID: a.ComponentID, ToID: toID,
+		})
+	}
+}
+
+// current returns the Compass component an action works on, read in this run.
+func (b *builder) current(a Action) (Current, bool) {
+	if a.Kind == KindCreate || a.ComponentID == "" {
+		return Current{}, false
+	}
+
+	if cur, ok := b.in.Current[a.ComponentID]; ok {
+		return cur, true
+	}
+
+	for _, c := range b.in.Unaliased[strings.ToLower(b.desired[a.Ref].Name)] {
+		if c.ID == a.ComponentID {
+			return c, true
+		}
+	}
+
+	return Current{}, false
+}
+
+// linking reports whether an action leaves the entity synced to a component.
+func linking(k Kind) bool {
+	switch k {
+	case KindCreate, KindAdopt, KindRename, KindUpdate, KindUnchanged:
+		return true
+	}
+
+	return false
+}
+
+func sortRelationships(rs []Relationship) {
+	slices.SortFunc(rs, func(x, y Relationship) int {
+		if c := strings.Compare(x.From, y.From); c != 0 {
+			return c
+		}
+
+		return strings.Compare(x.To, y.To)
+	})
+}
