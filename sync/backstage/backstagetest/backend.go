@@ -1,0 +1,343 @@
+// Package backstagetest runs a real Backstage catalog backend on loopback for integration tests.
+//
+// The backend is a small Node project in the backend directory next to this file, with pinned
+// npm packages; backend/install.sh installs it. Start writes a catalog (GenerateCatalog builds
+// a deterministic one) into files, starts the backend on a free port with a random static token,
+// and waits until the catalog has ingested every entity. Put, Remove and Rename edit the catalog
+// files of a running backend and wait until the change shows in the catalog API.
+//
+// When the backend is not installed, Start skips the test, unless BACKSTAGE_TEST_REQUIRED=1
+// is set: then it fails.
+package backstagetest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// RequiredEnv names the environment variable that turns a missing backend from a skip into a
+// failure when set to "1".
+const RequiredEnv = "BACKSTAGE_TEST_REQUIRED"
+
+// Defaults for Options.
+const (
+	DefaultProcessingInterval = 2 * time.Second
+	DefaultStartTimeout       = 3 * time.Minute
+	// DefaultWaitTimeout covers the catalog's orphan cleanup, which runs every 30 s and is the
+	// slowest step of a removal.
+	DefaultWaitTimeout = 2 * time.Minute
+)
+
+const (
+	pollInterval = 250 * time.Millisecond
+	stopGrace    = 10 * time.Second
+	logTailBytes = 16 << 10
+)
+
+// Options configure Start. Zero values pick the defaults.
+type Options struct {
+	// Catalog is written to the catalog files; the default is GenerateCatalog(CatalogOptions{}).
+	Catalog Catalog
+	// ProcessingInterval is how often the catalog re-reads its files and refreshes entities.
+	ProcessingInterval time.Duration
+	// StartTimeout bounds the start: readiness plus the ingestion of the whole catalog.
+	StartTimeout time.Duration
+	// WaitTimeout bounds each wait after an edit.
+	WaitTimeout time.Duration
+	// Dir is the Node project to run; the default is the backend directory of this package.
+	Dir string
+}
+
+// Backend is a running catalog backend. Its methods may be called from several goroutines;
+// edits are applied one at a time.
+type Backend struct {
+	// URL is the base URL, for example http://127.0.0.1:41234, without a trailing slash.
+	URL string
+	// Token is the static token that callers send as "Authorization: Bearer <token>".
+	Token string
+	// CatalogDir holds the catalog files.
+	CatalogDir string
+	// LogPath is the backend's log file.
+	LogPath string
+
+	opts   Options
+	client *http.Client
+	exited chan struct{}
+
+	mu      sync.Mutex
+	catalog Catalog
+}
+
+// Start starts a backend with the catalog of opts, waits until it has ingested every entity, and
+// registers a cleanup that stops it. It skips or fails the test when the backend is not installed
+// (see RequiredEnv), and fails it when the backend does not come up within opts.StartTimeout.
+// The backend's log is shown when the test fails.
+func Start(t testing.TB, opts Options) *Backend {
+	t.Helper()
+	opts = withDefaults(opts)
+	requireInstalled(t, opts.Dir)
+
+	// Prepare the catalog files and the configuration.
+	b := &Backend{
+		Token:   randomToken(t),
+		opts:    opts,
+		client:  &http.Client{Timeout: 10 * time.Second},
+		exited:  make(chan struct{}),
+		catalog: opts.Catalog.Clone(),
+	}
+	root := t.TempDir()
+	b.CatalogDir = filepath.Join(root, "catalog")
+	b.LogPath = filepath.Join(root, "backend.log")
+	if err := b.writeCatalog(); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	b.URL = "http://127.0.0.1:" + strconv.Itoa(port)
+	configPath := filepath.Join(root, "app-config.yaml")
+	if err := writeConfig(configPath, b, port); err != nil {
+		t.Fatal(err)
+	}
+
+	// Start the process and wait for it.
+	began := time.Now()
+	b.startProcess(t, configPath)
+	deadline := began.Add(opts.StartTimeout)
+	if err := b.waitReady(deadline); err != nil {
+		t.Fatalf("starting backstage backend: %v", err)
+	}
+	ready := time.Now()
+	if err := b.WaitForRefs(b.catalog.Refs(), deadline); err != nil {
+		t.Fatalf("waiting for the initial catalog: %v", err)
+	}
+	t.Logf("backstage backend at %s ready in %s; %d entities ingested %s later",
+		b.URL, ready.Sub(began).Round(time.Millisecond), len(b.catalog.Refs()),
+		time.Since(ready).Round(time.Millisecond))
+	return b
+}
+
+func withDefaults(opts Options) Options {
+	if len(opts.Catalog.Files) == 0 {
+		opts.Catalog = GenerateCatalog(CatalogOptions{})
+	}
+	if opts.ProcessingInterval <= 0 {
+		opts.ProcessingInterval = DefaultProcessingInterval
+	}
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = DefaultStartTimeout
+	}
+	if opts.WaitTimeout <= 0 {
+		opts.WaitTimeout = DefaultWaitTimeout
+	}
+	if opts.Dir == "" {
+		opts.Dir = DefaultDir()
+	}
+	return opts
+}
+
+// DefaultDir returns the backend directory next to this package's source.
+func DefaultDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "backend")
+}
+
+// requireInstalled skips or fails the test when node or the backend's node_modules is missing.
+func requireInstalled(t testing.TB, dir string) {
+	t.Helper()
+
+	var missing string
+	if _, err := exec.LookPath("node"); err != nil {
+		missing = "node is not on PATH"
+	} else if _, err := os.Stat(filepath.Join(dir, "node_modules")); err != nil {
+		missing = dir + "/node_modules is missing"
+	}
+	if missing == "" {
+		return
+	}
+	hint := "; run sync/backstage/backstagetest/backend/install.sh"
+	if os.Getenv(RequiredEnv) == "1" {
+		t.Fatalf("backstage backend not installed: %s%s (%s=1)", missing, hint, RequiredEnv)
+	}
+	t.Skipf("backstage backend not installed: %s%s", missing, hint)
+}
+
+func randomToken(t testing.TB) string {
+	buf := make([]byte, 24)
+	if _, err := rand.Read(buf); err != nil {
+		t.Fatalf("generating token: %v", err)
+	}
+	return hex.EncodeToString(buf)
+}
+
+// freePort asks the kernel for a free loopback port. Another process could take it before the
+// backend listens; the backend then exits and Start reports its log.
+func freePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("finding a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func writeConfig(path string, b *Backend, port int) error {
+	kinds := []string{
+		"Component", "API", "Location", "Group", "User", "System", "Domain", "Resource", "Template",
+	}
+	config := map[string]any{
+		"backend": map[string]any{
+			"baseUrl":  b.URL,
+			"listen":   map[string]any{"host": "127.0.0.1", "port": port},
+			"database": map[string]any{"client": "better-sqlite3", "connection": ":memory:"},
+			"auth": map[string]any{"externalAccess": []any{map[string]any{
+				"type":    "static",
+				"options": map[string]any{"token": b.Token, "subject": "backstagetest"},
+			}}},
+		},
+		"catalog": map[string]any{
+			"rules": []any{map[string]any{"allow": kinds}},
+			"locations": []any{map[string]any{
+				"type": "file", "target": filepath.Join(b.CatalogDir, "*.yaml"),
+			}},
+			"processingInterval": map[string]any{
+				"milliseconds": b.opts.ProcessingInterval.Milliseconds(),
+			},
+			"orphanStrategy": "delete",
+		},
+	}
+
+	data, err := yaml.Marshal(config)
+	if err != nil {
+		return fmt.Errorf("encoding app-config: %w", err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("writing app-config: %w", err)
+	}
+	return nil
+}
+
+// startProcess starts node in its own process group, with its output in the log file, and
+// registers the cleanup that stops it.
+func (b *Backend) startProcess(t testing.TB, configPath string) {
+	t.Helper()
+
+	logFile, err := os.Create(b.LogPath)
+	if err != nil {
+		t.Fatalf("creating backend log: %v", err)
+	}
+	cmd := exec.Command("node", "index.js", "--config", configPath)
+	cmd.Dir = b.opts.Dir
+	cmd.Env = append(os.Environ(), "FORCE_COLOR=0", "NO_COLOR=1")
+	cmd.Stdout = logFile
+	cmd.Stderr = logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		t.Fatalf("starting node: %v", err)
+	}
+	go func() {
+		_ = cmd.Wait()
+		close(b.exited)
+	}()
+
+	t.Cleanup(func() {
+		b.stop(cmd.Process.Pid)
+		logFile.Close()
+		if t.Failed() {
+			t.Logf("backstage backend log (%s):\n%s", b.LogPath, tail(b.LogPath, logTailBytes))
+		}
+	})
+}
+
+// stop ends the process group: SIGTERM first, SIGKILL after a grace period.
+func (b *Backend) stop(pid int) {
+	select {
+	case <-b.exited:
+		return
+	default:
+	}
+
+	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	select {
+	case <-b.exited:
+		return
+	case <-time.After(stopGrace):
+	}
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	<-b.exited
+}
+
+// waitReady polls the readiness endpoint until it answers 200.
+func (b *Backend) waitReady(deadline time.Time) error {
+	return b.poll(deadline, "readiness", func() (bool, error) {
+		resp, err := b.client.Get(b.URL + "/.backstage/health/v1/readiness")
+		if err != nil {
+			return false, err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return false, fmt.Errorf("readiness answered %d", resp.StatusCode)
+		}
+		return true, nil
+	})
+}
+
+// poll calls check every pollInterval until it reports done, the deadline passes or the
+// backend exits. Errors from check are kept and reported with the timeout, not returned early:
+// the backend may not listen yet, or may be between two processing rounds.
+func (b *Backend) poll(deadline time.Time, what string, check func() (bool, error)) error {
+	var lastErr error
+	for {
+		done, err := check()
+		if done && err == nil {
+			return nil
+		}
+		lastErr = err
+
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			if lastErr != nil {
+				return fmt.Errorf("%w: %s: last error: %w", ErrWaitTimeout, what, lastErr)
+			}
+			return fmt.Errorf("%w: %s", ErrWaitTimeout, what)
+		}
+		select {
+		case <-b.exited:
+			return fmt.Errorf("%w while waiting for %s; see %s", ErrBackendExited, what, b.LogPath)
+		case <-time.After(min(wait, pollInterval)):
+		}
+	}
+}
+
+// tail returns at most the last n bytes of a file.
+func tail(path string, n int64) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+
+	info, err := f.Stat()
+	if err != nil {
+		return err.Error()
+	}
+	offset := max(info.Size()-n, 0)
+	buf := make([]byte, info.Size()-offset)
+	if _, err := f.ReadAt(buf, offset); err != nil {
+		return err.Error()
+	}
+	return string(buf)
+}
