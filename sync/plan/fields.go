@@ -115,15 +115,11 @@ func (d *differ) scalar(field, want, have string) {
 }
 
 func (d *differ) labels() {
-	want := slices.Clone(d.desired.Labels)
-	slices.Sort(want)
-	want = slices.Compact(want)
+	want := labelSet(d.desired.Labels)
 
 	var have []string
 	if d.current != nil {
-		have = slices.Clone(d.current.Labels)
-		slices.Sort(have)
-		have = slices.Compact(have)
+		have = labelSet(d.current.Labels)
 	}
 
 	if !d.write(mapping.FieldLabels, strings.Join(want, "\n"), strings.Join(have, "\n")) {
@@ -325,6 +321,14 @@ func linkDisplay(links []mapping.Link) string {
 	slices.Sort(parts)
 
 	return strings.Join(parts, ", ")
+}
+
+// labelSet returns labels sorted, without repeats, in a new slice.
+func labelSet(labels []string) []string {
+	out := slices.Clone(labels)
+	slices.Sort(out)
+
+	return slices.Compact(out)
 }
 
 // minus returns the sorted values of a that are not in b; both are sorted.

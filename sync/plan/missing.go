@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/backstage-sync/backstage-sync/sync/mapping"
 )
@@ -93,12 +95,22 @@ func (b *builder) deprecation(a *Action, cur Current, read bool) {
 	}
 	a.Changes = []Change{{Field: mapping.FieldLifecycle, From: short(from), To: lifecycleDeprecated}}
 
-	if label == "" || (read && contains(cur.Labels, label)) {
+	if label == "" || (read && slices.Contains(cur.Labels, label)) {
 		return
 	}
 
 	a.LabelsAdd = []string{label}
-	a.Changes = append(a.Changes, Change{Field: mapping.FieldLabels, From: "", To: "+" + label})
+	if !read {
+		a.Changes = append(a.Changes, Change{Field: mapping.FieldLabels, To: "+" + label})
+		return
+	}
+
+	have := labelSet(cur.Labels)
+	after := labelSet(append(slices.Clone(have), label))
+	a.Applied[mapping.FieldLabels] = hash(strings.Join(after, "\n"))
+	a.Changes = append(a.Changes, Change{
+		Field: mapping.FieldLabels, From: short(strings.Join(have, ", ")), To: short(strings.Join(after, ", ")),
+	})
 }
 
 // guard holds back deprecations and deletions past the thresholds unless confirmed.
@@ -142,13 +154,3 @@ func (b *builder) guard() {
 }
 
 const lifecycleDeprecated = "Deprecated"
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-
-	return false
-}

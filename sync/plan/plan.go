@@ -215,7 +215,9 @@ func (b *builder) planRename(d *mapping.Component) bool {
 
 	claimants := b.renameClaimants(d.StableKey)
 	for _, k := range olds {
-		b.held[k.Ref] = d.Ref
+		if b.held[k.Ref] == "" {
+			b.held[k.Ref] = d.Ref
+		}
 	}
 
 	switch {
@@ -268,7 +270,7 @@ func (b *builder) planUnlinked(d *mapping.Component) {
 	if !b.in.Policy.Adoption || len(candidates) == 0 {
 		reason := "new entity"
 		if len(candidates) > 0 {
-			reason = fmt.Sprintf("new entity; adoption is off and %d unaliased components share its name", len(candidates))
+			reason = fmt.Sprintf("new entity; adoption is off, unaliased namesakes left alone: %d", len(candidates))
 		}
 		b.add(b.create(d, reason))
 		return
