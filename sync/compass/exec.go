@@ -28,6 +28,8 @@ type gqlError struct {
 	Path       []any
 	StatusCode int
 	ErrorType  string
+	// RetryAfter is the extensions' retryAfter in seconds, which some rate-limit answers carry.
+	RetryAfter time.Duration
 }
 
 // answer is an HTTP 200 GraphQL answer: its data and the top-level errors that name a path,
@@ -77,6 +79,13 @@ func (c *Client) exec(ctx context.Context, doc string, vars map[string]any) (*an
 	if err != nil && !errors.As(err, &gqlErrs) {
 		return nil, fmt.Errorf("%w: %v", ErrUnexpectedResponse, err)
 	}
+	for _, ge := range gqlErrs {
+		// Errors of the GraphQL client itself (an answer that is not JSON) wrap a Go error;
+		// errors from Compass never do.
+		if inner := ge.Unwrap(); inner != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnexpectedResponse, inner)
+		}
+	}
 
 	return classify(ex, data, gqlErrs)
 }
@@ -87,7 +96,12 @@ func classify(ex *exchange, data json.RawMessage, gqlErrs graphql.Errors) (*answ
 	for _, ge := range gqlErrs {
 		e := newGQLError(ge)
 		if e.StatusCode == http.StatusTooManyRequests {
-			return nil, &RateLimitError{RetryAfter: parseRetryAfter(ex.retryAfter), Message: e.Message}
+			wait := parseRetryAfter(ex.retryAfter)
+			if wait == 0 {
+				wait = e.RetryAfter
+			}
+
+			return nil, &RateLimitError{RetryAfter: wait, Message: e.Message}
 		}
 		if isAuthStatus(e.StatusCode) {
 			return nil, &AuthError{StatusCode: e.StatusCode, Message: e.Message}
@@ -115,6 +129,7 @@ func classify(ex *exchange, data json.RawMessage, gqlErrs graphql.Errors) (*answ
 func newGQLError(ge graphql.Error) gqlError {
 	e := gqlError{Message: ge.Message, Path: ge.Path}
 	e.StatusCode = intValue(ge.Extensions["statusCode"])
+	e.RetryAfter = time.Duration(intValue(ge.Extensions["retryAfter"])) * time.Second
 	for _, key := range []string{"errorType", "classification", "code"} {
 		if s, ok := ge.Extensions[key].(string); ok && s != "" {
 			e.ErrorType = s
