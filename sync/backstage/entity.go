@@ -56,23 +56,24 @@ type Relation struct {
 // DecodeEntity decodes one entity document. It fails with ErrInvalidEntity when data is not a
 // JSON object.
 func DecodeEntity(data []byte) (*Entity, error) {
-	var e Entity
-	if err := json.Unmarshal(data, &e); err != nil {
-		return nil, err
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("decoding entity: %w: %w", ErrInvalidEntity, err)
 	}
+	if raw == nil {
+		return nil, fmt.Errorf("decoding entity: %w: null", ErrInvalidEntity)
+	}
+	e := EntityFromMap(raw)
 	return &e, nil
 }
 
 // UnmarshalJSON decodes an entity document; see DecodeEntity.
 func (e *Entity) UnmarshalJSON(data []byte) error {
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return fmt.Errorf("decoding entity: %w: %w", ErrInvalidEntity, err)
+	got, err := DecodeEntity(data)
+	if err != nil {
+		return err
 	}
-	if raw == nil {
-		return fmt.Errorf("decoding entity: %w: null", ErrInvalidEntity)
-	}
-	*e = EntityFromMap(raw)
+	*e = *got
 	return nil
 }
 
