@@ -237,9 +237,9 @@ func customFieldInputs(values []CustomFieldValue) []any {
 		in := map[string]any{"definitionId": v.DefinitionID}
 		switch v.Kind {
 		case CustomText:
-			key, in["textValue"] = "textField", v.Text
+			key, in["textValue"] = "textField", value(v.Text)
 		case CustomNumber:
-			key, in["numberValue"] = "numberField", v.Number
+			key, in["numberValue"] = "numberField", value(v.Number)
 		case CustomBoolean:
 			key = "booleanField"
 			if v.Boolean == nil {
@@ -249,7 +249,7 @@ func customFieldInputs(values []CustomFieldValue) []any {
 				in["booleanValue"] = *v.Boolean
 			}
 		case CustomSingleSelect:
-			key, in["option"] = "singleSelectField", v.OptionID
+			key, in["option"] = "singleSelectField", value(v.OptionID)
 		default:
 			continue
 		}
@@ -257,6 +257,15 @@ func customFieldInputs(values []CustomFieldValue) []any {
 	}
 
 	return out
+}
+
+// value returns *p, or nil for a nil p, so that inputs hold plain values.
+func value[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+
+	return *p
 }
 
 func constant(v any) func(string) any {
