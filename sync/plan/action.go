@@ -27,7 +27,8 @@ type Plan struct {
 	RemoveRelationships []Relationship
 	// Dangling holds dependencies whose target is not a synced component; they are not created.
 	Dangling []Relationship
-	// MissingCounts holds the missing count to store for every managed ref this run decided on.
+	// MissingCounts holds the missing count to store for every managed ref. A ref renamed away
+	// is absent: its link moves to the new ref.
 	MissingCounts map[string]int
 	// NeedsConfirmation is true when the run would go past the deletion thresholds; the plan
 	// then holds no deprecate or delete action and Confirmation says why.
@@ -46,7 +47,10 @@ type Confirmation struct {
 	Withheld []Action
 }
 
-// Action is what happens to one component.
+// Action is what happens to one component. Once it succeeds the engine stores the link of Ref
+// to ComponentID with Component.StableKey (for a create, adopt, rename, update or unchanged),
+// merges Applied into the recorded hashes, marks the link deprecated after a deprecation and
+// undeprecated after any other linking action, and drops the link after a delete.
 type Action struct {
 	Kind Kind
 	Ref  string

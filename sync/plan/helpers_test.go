@@ -130,7 +130,9 @@ func applyAction(k Known, cur Current, a Action) (Known, Current, bool) {
 		cur.Aliases = append(cur.Aliases, Alias{Source: source, ID: a.AliasAdd})
 	}
 
-	k.StableKey = a.Component.StableKey
+	if a.Kind != KindDeprecate && a.Component.Ref != "" {
+		k.StableKey = a.Component.StableKey
+	}
 	k.Deprecated = a.Kind == KindDeprecate || (k.Deprecated && a.Kind == KindUnchanged)
 	k.MissingCount = 0
 	merged := map[string]string{}

@@ -10,7 +10,8 @@ import (
 // Input is everything one plan is computed from. Compute does not modify it.
 type Input struct {
 	// Desired holds the components mapped from the entities fetched in this run: all of them in
-	// a full run, only the changed ones in an incremental run.
+	// a full run, only the changed ones in an incremental run. A desired ref counts as listed,
+	// so entities Backstage marks as orphans must be left out.
 	Desired []mapping.Component
 	// Skipped holds the fetched entities that the mapping rules left out.
 	Skipped []mapping.Skip

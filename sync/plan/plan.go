@@ -94,7 +94,8 @@ func newBuilder(in *Input) (*builder, error) {
 		claims:   map[string][]string{},
 		actionOf: make(map[string]Kind, len(in.Desired)+len(in.Known)),
 	}
-	b.plan.MissingCounts = map[string]int{}
+	b.plan.MissingCounts = make(map[string]int, len(in.Known))
+	b.plan.Actions = make([]Action, 0, len(in.Desired)+len(in.Skipped)+len(in.Known))
 
 	for i := range in.Known {
 		k := &in.Known[i]
