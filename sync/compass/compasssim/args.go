@@ -5,8 +5,12 @@ import (
 	"math"
 )
 
-// stringList reads a list argument of strings, skipping nulls.
+// stringList reads a list argument of strings, skipping nulls. A single value stands for a
+// list of one, as GraphQL input coercion allows.
 func stringList(v any) []string {
+	if s, ok := v.(string); ok {
+		return []string{s}
+	}
 	items, _ := v.([]any)
 	out := make([]string, 0, len(items))
 	for _, item := range items {
@@ -19,6 +23,9 @@ func stringList(v any) []string {
 
 // objList reads a list argument of input objects, skipping nulls.
 func objList(v any) []map[string]any {
+	if m, ok := v.(map[string]any); ok {
+		return []map[string]any{m}
+	}
 	items, _ := v.([]any)
 	out := make([]map[string]any, 0, len(items))
 	for _, item := range items {

@@ -124,19 +124,44 @@ func (s State) Component(name string) (Component, bool) {
 	return Component{}, false
 }
 
-// clone returns a deep copy of c with labels, links, aliases and custom fields sorted.
-func (c *Component) clone() Component {
-	out := *c
-	out.Labels = slices.Clone(c.Labels)
+// sortedCopy returns a deep copy of c with labels, links, aliases and custom fields sorted.
+func (c *Component) sortedCopy() Component {
+	out := c.deepCopy()
 	slices.Sort(out.Labels)
-	out.Links = slices.Clone(c.Links)
 	slices.SortFunc(out.Links, func(a, b Link) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.URL, b.URL), cmp.Compare(a.ID, b.ID))
 	})
-	out.ExternalAliases = slices.Clone(c.ExternalAliases)
 	slices.SortFunc(out.ExternalAliases, func(a, b ExternalAlias) int {
 		return cmp.Or(cmp.Compare(a.ExternalSource, b.ExternalSource), cmp.Compare(a.ExternalID, b.ExternalID))
 	})
+	slices.SortFunc(out.CustomFields, func(a, b CustomFieldValue) int {
+		return cmp.Compare(a.DefinitionID, b.DefinitionID)
+	})
+
+	// Empty and missing compare equal in a dump.
+	out.Labels = nilIfEmpty(out.Labels)
+	out.Links = nilIfEmpty(out.Links)
+	out.ExternalAliases = nilIfEmpty(out.ExternalAliases)
+	out.CustomFields = nilIfEmpty(out.CustomFields)
+	if len(out.Fields) == 0 {
+		out.Fields = nil
+	}
+	return out
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// deepCopy returns a copy of c that shares no memory with it, in the same order.
+func (c *Component) deepCopy() Component {
+	out := *c
+	out.Labels = slices.Clone(c.Labels)
+	out.Links = slices.Clone(c.Links)
+	out.ExternalAliases = slices.Clone(c.ExternalAliases)
 
 	out.Fields = nil
 	if len(c.Fields) > 0 {
@@ -150,9 +175,6 @@ func (c *Component) clone() Component {
 	for _, v := range c.CustomFields {
 		out.CustomFields = append(out.CustomFields, v.clone())
 	}
-	slices.SortFunc(out.CustomFields, func(a, b CustomFieldValue) int {
-		return cmp.Compare(a.DefinitionID, b.DefinitionID)
-	})
 	return out
 }
 
@@ -180,6 +202,6 @@ func (d CustomFieldDefinition) clone() CustomFieldDefinition {
 }
 
 func (t Team) clone() Team {
-	t.Labels = slices.Clone(t.Labels)
+	t.Labels = nilIfEmpty(slices.Clone(t.Labels))
 	return t
 }
