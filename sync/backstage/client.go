@@ -5,6 +5,7 @@
 package backstage
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -277,16 +278,39 @@ func drain(resp *http.Response) {
 	resp.Body.Close()
 }
 
-// decodeBody decodes a success answer. An answer that is not JSON came from something other
-// than the catalog, such as a web frontend at the base URL.
+// decodeBody decodes a success answer. An answer that is not a JSON object came from
+// something other than the catalog, such as a web frontend at the base URL.
 func decodeBody(resp *http.Response, out any) error {
-	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "" && !strings.HasSuffix(mt, "json") {
-		return fmt.Errorf("decoding answer of type %s: %w", mt, ErrNotCatalog)
+	br := bufio.NewReader(resp.Body)
+	first, err := firstByte(br)
+	if err != nil {
+		return fmt.Errorf("reading answer: %w", err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if first != '{' {
+		mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+		return fmt.Errorf("decoding answer of type %q: %w", mt, ErrNotCatalog)
+	}
+
+	if err := json.NewDecoder(br).Decode(out); err != nil {
 		return fmt.Errorf("decoding answer: %w", err)
 	}
 	return nil
+}
+
+// firstByte peeks at the first byte that is not white space.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.ReadByte()
+		if err == io.EOF {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\n' && b != '\r' {
+			return b, br.UnreadByte()
+		}
+	}
 }
 
 // errorBody is Backstage's error JSON.
