@@ -25,7 +25,8 @@ type Input struct {
 	Known []Known
 	// Current holds what Compass has now, by component id, for every component the run read.
 	// It must hold the linked component of every desired ref that is known: a known ref whose
-	// component is absent is taken as deleted in Compass and is created again.
+	// component is absent is taken as deleted in Compass and is created again. Components of
+	// managed refs that are not listed are needed to detect renames and to show deprecations.
 	Current map[string]Current
 	// Unaliased holds Compass components that do not carry the app's alias, by lower-cased
 	// name. They are the adoption candidates.

@@ -49,7 +49,8 @@ func (b *builder) missingAction(k *Known, count int) (Action, bool) {
 		a.Reason = fmt.Sprintf("missing from %d of %d complete listings in a row", count, p.MissingRuns)
 	case read && !cur.hasAlias(p.Source, k.Ref):
 		a.Kind = KindConflict
-		a.Reason = fmt.Sprintf("missing, but component %s no longer carries the alias %s; left alone", k.ComponentID, b.aliasName(k.Ref))
+		a.Reason = fmt.Sprintf("missing, but component %s no longer carries the alias %s; left alone",
+			k.ComponentID, b.aliasName(k.Ref))
 	default:
 		return b.retire(k, count, cur, read), true
 	}
@@ -136,7 +137,8 @@ func (b *builder) guard() {
 		return
 	}
 
-	c.Reason = fmt.Sprintf("%d deprecations and %d deletions of %d managed components exceed the limit of %d components or %g %%",
+	c.Reason = fmt.Sprintf(
+		"%d deprecations and %d deletions of %d managed components exceed the limit of %d components or %g %%",
 		c.Deprecations, c.Deletions, c.Managed, p.ThresholdCount, p.ThresholdPercent)
 	kept := b.plan.Actions[:0]
 	for _, a := range b.plan.Actions {

@@ -176,7 +176,8 @@ func (b *builder) planLinked(d *mapping.Component, k *Known, cur *Current) {
 	a := Action{Ref: d.Ref, ComponentID: k.ComponentID}
 	if !cur.hasAlias(b.in.Policy.Source, d.Ref) {
 		a.Kind = KindConflict
-		a.Reason = fmt.Sprintf("component %s no longer carries the alias %s; re-link or adopt it by hand", k.ComponentID, b.aliasName(d.Ref))
+		a.Reason = fmt.Sprintf("component %s no longer carries the alias %s; re-link or adopt it by hand",
+			k.ComponentID, b.aliasName(d.Ref))
 		b.add(a)
 		return
 	}
@@ -225,7 +226,8 @@ func (b *builder) planRename(d *mapping.Component) bool {
 	case len(olds) > 1:
 		b.conflict(d.Ref, fmt.Sprintf("%d vanished refs share the stable key %q", len(olds), d.StableKey))
 	case len(claimants) > 1:
-		b.conflict(d.Ref, fmt.Sprintf("%d new refs claim the stable key %q of %s", len(claimants), d.StableKey, olds[0].Ref))
+		b.conflict(d.Ref, fmt.Sprintf("%d new refs claim the stable key %q of %s",
+			len(claimants), d.StableKey, olds[0].Ref))
 	case !b.in.ListingComplete:
 		b.conflict(d.Ref, fmt.Sprintf("possible rename of %s; waiting for a complete listing", olds[0].Ref))
 	default:
@@ -251,7 +253,8 @@ func (b *builder) rename(d *mapping.Component, old *Known) {
 	cur := b.in.Current[old.ComponentID]
 	a := Action{Ref: d.Ref, ComponentID: old.ComponentID, FromRef: old.Ref}
 	if !cur.hasAlias(b.in.Policy.Source, old.Ref) {
-		b.conflict(d.Ref, fmt.Sprintf("possible rename of %s, but component %s no longer carries its alias", old.Ref, old.ComponentID))
+		b.conflict(d.Ref, fmt.Sprintf("possible rename of %s, but component %s no longer carries its alias",
+			old.Ref, old.ComponentID))
 		return
 	}
 
@@ -280,9 +283,11 @@ func (b *builder) planUnlinked(d *mapping.Component) {
 	claimants := b.claims[name]
 	switch {
 	case len(candidates) > 1:
-		b.conflict(d.Ref, fmt.Sprintf("%d Compass components named %q have no alias; adopt one by hand", len(candidates), d.Name))
+		b.conflict(d.Ref, fmt.Sprintf("%d Compass components named %q have no alias; adopt one by hand",
+			len(candidates), d.Name))
 	case len(claimants) > 1:
-		b.conflict(d.Ref, fmt.Sprintf("%d entities claim component %s named %q: %s", len(claimants), candidates[0].ID, d.Name, strings.Join(claimants, ", ")))
+		b.conflict(d.Ref, fmt.Sprintf("%d entities claim component %s named %q: %s",
+			len(claimants), candidates[0].ID, d.Name, strings.Join(claimants, ", ")))
 	default:
 		b.adopt(d, &candidates[0])
 	}

@@ -28,7 +28,9 @@ func TestComputeRejectsInvalidInput(t *testing.T) {
 			in.Policy.Deletion = map[string]Mode{"api": "archive"}
 		}, ErrInvalidPolicy},
 		{"a desired ref given twice is refused", func(in *Input) { in.Desired = append(in.Desired, c) }, ErrDuplicateRef},
-		{"a known ref given twice is refused", func(in *Input) { in.Known = append(in.Known, knownOf(c), knownOf(c)) }, ErrDuplicateRef},
+		{"a known ref given twice is refused", func(in *Input) {
+			in.Known = append(in.Known, knownOf(c), knownOf(c))
+		}, ErrDuplicateRef},
 		{"a ref both desired and skipped is refused", func(in *Input) {
 			in.Skipped = []mapping.Skip{{Ref: c.Ref, Rule: "r"}}
 		}, ErrDuplicateRef},
@@ -172,7 +174,8 @@ func TestApplyingAPlanConverges(t *testing.T) {
 				}
 			}
 			if n := len(again.AddRelationships) + len(again.RemoveRelationships); n != 0 {
-				t.Errorf("after apply: %d relationship changes left: %+v %+v", n, again.AddRelationships, again.RemoveRelationships)
+				t.Errorf("after apply: %d relationship changes left: %+v %+v",
+					n, again.AddRelationships, again.RemoveRelationships)
 			}
 		})
 	}
@@ -182,14 +185,20 @@ func TestCountsTalliesEachKind(t *testing.T) {
 	t.Parallel()
 
 	var p Plan
-	kinds := []Kind{KindCreate, KindUpdate, KindAdopt, KindRename, KindDeprecate, KindDelete, KindUnchanged, KindSkip, KindConflict}
+	kinds := []Kind{
+		KindCreate, KindUpdate, KindAdopt, KindRename, KindDeprecate,
+		KindDelete, KindUnchanged, KindSkip, KindConflict,
+	}
 	for i, k := range kinds {
 		for range i + 1 {
 			p.Actions = append(p.Actions, Action{Kind: k})
 		}
 	}
 
-	want := Counts{Create: 1, Update: 2, Adopt: 3, Rename: 4, Deprecate: 5, Delete: 6, Unchanged: 7, Skip: 8, Conflict: 9}
+	want := Counts{
+		Create: 1, Update: 2, Adopt: 3, Rename: 4, Deprecate: 5,
+		Delete: 6, Unchanged: 7, Skip: 8, Conflict: 9,
+	}
 	if got := p.Counts(); got != want {
 		t.Errorf("Counts() = %+v, want %+v", got, want)
 	}

@@ -41,7 +41,8 @@ func render(in Input, p Plan) string {
 
 	renderConfirmation(&w, p)
 	c := p.Counts()
-	fmt.Fprintf(&w, "counts: create=%d update=%d adopt=%d rename=%d deprecate=%d delete=%d unchanged=%d skip=%d conflict=%d\n",
+	fmt.Fprintf(&w, "counts: create=%d update=%d adopt=%d rename=%d deprecate=%d delete=%d"+
+		" unchanged=%d skip=%d conflict=%d\n",
 		c.Create, c.Update, c.Adopt, c.Rename, c.Deprecate, c.Delete, c.Unchanged, c.Skip, c.Conflict)
 
 	return w.String()

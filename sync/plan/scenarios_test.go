@@ -124,7 +124,9 @@ func reappearingEntities() Input {
 	p := DefaultPolicy(source)
 	p.DefaultDeletion = ModeDeprecate
 	p.ThresholdPercent = 100
-	earlier, err := Compute(Input{Listed: listed(counted), ListingComplete: true, Known: known, Current: current, Policy: p})
+	earlier, err := Compute(Input{
+		Listed: listed(counted), ListingComplete: true, Known: known, Current: current, Policy: p,
+	})
 	if err != nil || len(earlier.Actions) != 1 || earlier.Actions[0].Kind != KindDeprecate {
 		panic(fmt.Sprintf("setting up a deprecated component: %v %+v", err, earlier.Actions))
 	}
