@@ -1,9 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,16 +46,16 @@ func (s *Store) PutLinks(links []Link) error {
 		}
 	}
 	// Writing in key order keeps bbolt's page splits local on large batches.
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Ref < sorted[j].Ref })
+	slices.SortStableFunc(sorted, func(a, b Link) int { return strings.Compare(a.Ref, b.Ref) })
 
 	return s.update(func(tx *bolt.Tx) error {
-		lb := openLinkBuckets(tx)
+		lb := newLinkBatch(tx)
 		for _, l := range sorted {
 			if err := lb.put(l); err != nil {
 				return err
 			}
 		}
-		return nil
+		return lb.flush()
 	})
 }
 
@@ -69,18 +68,25 @@ func (s *Store) ReplaceLink(oldRef string, l Link) error {
 	}
 
 	return s.update(func(tx *bolt.Tx) error {
-		lb := openLinkBuckets(tx)
+		lb := newLinkBatch(tx)
 		if err := lb.delete(NormalizeRef(oldRef)); err != nil {
 			return err
 		}
-		return lb.put(l)
+		if err := lb.put(l); err != nil {
+			return err
+		}
+		return lb.flush()
 	})
 }
 
 // DeleteLink removes the link of ref. Deleting a ref that has no link is not an error.
 func (s *Store) DeleteLink(ref string) error {
 	return s.update(func(tx *bolt.Tx) error {
-		return openLinkBuckets(tx).delete(NormalizeRef(ref))
+		lb := newLinkBatch(tx)
+		if err := lb.delete(NormalizeRef(ref)); err != nil {
+			return err
+		}
+		return lb.flush()
 	})
 }
 
@@ -89,7 +95,7 @@ func (s *Store) LinkByRef(ref string) (Link, error) {
 	var l Link
 	err := s.view(func(tx *bolt.Tx) error {
 		var err error
-		l, err = openLinkBuckets(tx).get(NormalizeRef(ref))
+		l, err = newLinkBatch(tx).get(NormalizeRef(ref))
 		return err
 	})
 	return l, err
@@ -99,7 +105,7 @@ func (s *Store) LinkByRef(ref string) (Link, error) {
 func (s *Store) LinkByComponent(componentID string) (Link, error) {
 	var l Link
 	err := s.view(func(tx *bolt.Tx) error {
-		lb := openLinkBuckets(tx)
+		lb := newLinkBatch(tx)
 		ref := lb.byComp.Get([]byte(componentID))
 		if ref == nil {
 			return fmt.Errorf("reading link of component %s: %w", componentID, ErrNotFound)
@@ -140,20 +146,28 @@ func (s *Store) Etags() (map[string]string, error) {
 	return etags, err
 }
 
-// linkBuckets keeps the link records and their two indexes in step.
-type linkBuckets struct {
+// linkBatch writes link records as it goes and holds the index changes until flush, which
+// writes them in key order: bbolt only splits pages at commit, so inserting many keys in random
+// order into one transaction costs quadratic time.
+type linkBatch struct {
 	links, byComp, etags *bolt.Bucket
+	// owners holds pending component index entries; an empty ref drops the entry.
+	owners map[string]string
+	// etagOf holds pending etag index entries; an empty etag drops the entry.
+	etagOf map[string]string
 }
 
-func openLinkBuckets(tx *bolt.Tx) linkBuckets {
-	return linkBuckets{
+func newLinkBatch(tx *bolt.Tx) *linkBatch {
+	return &linkBatch{
 		links:  tx.Bucket(bucketLinks),
 		byComp: tx.Bucket(bucketLinksByComp),
 		etags:  tx.Bucket(bucketLinkEtags),
+		owners: make(map[string]string),
+		etagOf: make(map[string]string),
 	}
 }
 
-func (lb linkBuckets) get(ref string) (Link, error) {
+func (lb *linkBatch) get(ref string) (Link, error) {
 	v := lb.links.Get([]byte(ref))
 	if v == nil {
 		return Link{}, fmt.Errorf("reading link of %s: %w", ref, ErrNotFound)
@@ -165,15 +179,21 @@ func (lb linkBuckets) get(ref string) (Link, error) {
 	return l, nil
 }
 
-func (lb linkBuckets) put(l Link) error {
-	key := []byte(l.Ref)
+// owner returns the ref that componentID is linked to, counting pending changes.
+func (lb *linkBatch) owner(componentID string) string {
+	if ref, ok := lb.owners[componentID]; ok {
+		return ref
+	}
+	return string(lb.byComp.Get([]byte(componentID)))
+}
+
+func (lb *linkBatch) put(l Link) error {
 	if l.ComponentID != "" {
-		owner := lb.byComp.Get([]byte(l.ComponentID))
-		if owner != nil && !bytes.Equal(owner, key) {
+		if owner := lb.owner(l.ComponentID); owner != "" && owner != l.Ref {
 			return fmt.Errorf("linking %s to %s: %w: %s", l.Ref, l.ComponentID, ErrComponentLinked, owner)
 		}
 	}
-	if err := lb.dropComponentIndex(key, l.ComponentID); err != nil {
+	if err := lb.release(l.Ref, l.ComponentID); err != nil {
 		return err
 	}
 
@@ -181,57 +201,72 @@ func (lb linkBuckets) put(l Link) error {
 	if err != nil {
 		return err
 	}
-	if err := lb.links.Put(key, v); err != nil {
+	if err := lb.links.Put([]byte(l.Ref), v); err != nil {
 		return fmt.Errorf("writing link of %s: %w", l.Ref, err)
 	}
 	if l.ComponentID != "" {
-		if err := lb.byComp.Put([]byte(l.ComponentID), key); err != nil {
-			return fmt.Errorf("indexing link of %s: %w", l.Ref, err)
-		}
+		lb.owners[l.ComponentID] = l.Ref
 	}
-	return lb.putEtag(key, l.Etag)
+	lb.etagOf[l.Ref] = l.Etag
+	return nil
 }
 
-// dropComponentIndex removes the index entry of the component ref was linked to, unless it is
-// keep.
-func (lb linkBuckets) dropComponentIndex(key []byte, keep string) error {
-	old := lb.links.Get(key)
+func (lb *linkBatch) delete(ref string) error {
+	if err := lb.release(ref, ""); err != nil {
+		return err
+	}
+	if err := lb.links.Delete([]byte(ref)); err != nil {
+		return fmt.Errorf("deleting link of %s: %w", ref, err)
+	}
+	lb.etagOf[ref] = ""
+	return nil
+}
+
+// release drops the index entry of the component that ref is linked to, unless it is keep.
+func (lb *linkBatch) release(ref, keep string) error {
+	old := lb.links.Get([]byte(ref))
 	if old == nil {
 		return nil
 	}
 	prev, err := decodeLink(old)
 	if err != nil {
-		return fmt.Errorf("reading link of %s: %w", key, err)
+		return fmt.Errorf("reading link of %s: %w", ref, err)
 	}
-	if prev.ComponentID == "" || prev.ComponentID == keep {
-		return nil
-	}
-	if err := lb.byComp.Delete([]byte(prev.ComponentID)); err != nil {
-		return fmt.Errorf("unindexing component %s: %w", prev.ComponentID, err)
+	if prev.ComponentID != "" && prev.ComponentID != keep {
+		lb.owners[prev.ComponentID] = ""
 	}
 	return nil
 }
 
-func (lb linkBuckets) putEtag(key []byte, etag string) error {
-	var err error
-	if etag == "" {
-		err = lb.etags.Delete(key)
-	} else {
-		err = lb.etags.Put(key, []byte(etag))
+// flush writes the pending index changes in key order.
+func (lb *linkBatch) flush() error {
+	if err := writeIndex(lb.byComp, lb.owners); err != nil {
+		return fmt.Errorf("indexing link components: %w", err)
 	}
-	if err != nil {
-		return fmt.Errorf("indexing etag of %s: %w", key, err)
+	if err := writeIndex(lb.etags, lb.etagOf); err != nil {
+		return fmt.Errorf("indexing link etags: %w", err)
 	}
 	return nil
 }
 
-func (lb linkBuckets) delete(ref string) error {
-	key := []byte(ref)
-	if err := lb.dropComponentIndex(key, ""); err != nil {
-		return err
+// writeIndex puts every entry of m into b in key order, deleting keys whose value is empty.
+func writeIndex(b *bolt.Bucket, m map[string]string) error {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	if err := lb.links.Delete(key); err != nil {
-		return fmt.Errorf("deleting link of %s: %w", ref, err)
+	slices.Sort(keys)
+
+	for _, k := range keys {
+		var err error
+		if m[k] == "" {
+			err = b.Delete([]byte(k))
+		} else {
+			err = b.Put([]byte(k), []byte(m[k]))
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return lb.putEtag(key, "")
+	return nil
 }
