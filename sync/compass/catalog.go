@@ -262,10 +262,10 @@ func (c *Client) componentTypesPage(ctx context.Context, cloudID, after string) 
 // Team is a team found by SearchTeams. Compass's team search answers ids and labels, not
 // display names.
 type Team struct {
-	// ID is the team's ARI, the value components take as ownerId.
+	// ID is the team's ARI (Compass's teamId), the value components take as ownerId.
 	ID string
-	// TeamID is the team's id without the ARI prefix, when Compass returned it.
-	TeamID string
+	// DataID is the id of Compass's own record about the team.
+	DataID string
 	Labels []string
 }
 
@@ -315,7 +315,7 @@ func (c *Client) SearchTeams(ctx context.Context, term string) ([]Team, error) {
 
 	teams := make([]Team, 0, len(res.Nodes))
 	for _, n := range res.Nodes {
-		t := Team{ID: n.ID, TeamID: deref(n.TeamID)}
+		t := Team{ID: deref(n.TeamID), DataID: n.ID}
 		for _, l := range n.Labels {
 			t.Labels = append(t.Labels, l.Name)
 		}
