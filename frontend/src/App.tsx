@@ -1,0 +1,6 @@
+import { HomePage } from './pages/HomePage';
+
+/** App is the root of the UI. */
+export function App() {
+  return <HomePage />;
+}

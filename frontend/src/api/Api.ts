@@ -1,0 +1,13 @@
+/** AppInfo describes the running app, as the backend's SystemService.Info returns it. */
+export type AppInfo = {
+  productName: string;
+  version: string;
+  dataDir: string;
+  /** True once both connections are set up and a sync can run. */
+  configured: boolean;
+};
+
+/** Api is everything the UI asks of the backend. Rejections carry the backend's message. */
+export interface Api {
+  getInfo(): Promise<AppInfo>;
+}
