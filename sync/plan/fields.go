@@ -167,35 +167,39 @@ func (d *differ) links() {
 // linkEdits matches links by type and URL: unmatched desired links are added, unmatched or
 // duplicate existing ones removed, and matched ones with another name renamed.
 func (d *differ) linkEdits(want []mapping.Link, have []Link) {
-	byKey := map[string]Link{}
-	for _, l := range have {
+	first := map[string]int{}
+	for i, l := range have {
 		k := l.Type + " " + l.URL
-		if _, dup := byKey[k]; dup {
+		if _, dup := first[k]; dup {
 			d.action.LinksRemove = append(d.action.LinksRemove, l)
 			continue
 		}
-		byKey[k] = l
+		first[k] = i
 	}
 
-	wanted := map[string]bool{}
+	matched := map[string]bool{}
 	for _, l := range want {
 		k := l.Type + " " + l.URL
-		wanted[k] = true
-		cur, ok := byKey[k]
+		i, ok := first[k]
 		switch {
+		case matched[k]:
+			continue
 		case !ok:
 			d.action.LinksAdd = append(d.action.LinksAdd, l)
-		case cur.Name != l.Name:
+		case have[i].Name != l.Name:
+			cur := have[i]
 			cur.Name = l.Name
 			d.action.LinksUpdate = append(d.action.LinksUpdate, cur)
 		}
+		matched[k] = true
 	}
 
-	for _, l := range have {
-		if !wanted[l.Type+" "+l.URL] && byKey[l.Type+" "+l.URL].ID == l.ID {
-			d.action.LinksRemove = append(d.action.LinksRemove, l)
+	for k, i := range first {
+		if !matched[k] {
+			d.action.LinksRemove = append(d.action.LinksRemove, have[i])
 		}
 	}
+	slices.SortFunc(d.action.LinksRemove, func(x, y Link) int { return strings.Compare(x.ID, y.ID) })
 }
 
 func (d *differ) currentScalar(field string) string {

@@ -33,6 +33,7 @@ var scenarios = []scenario{
 	{"missing_once_is_only_counted", missingOnce},
 	{"missing_long_enough_follows_the_kind", missingLongEnough},
 	{"incomplete_listing_never_deletes", incompleteListing},
+	{"only_managed_components_are_retired", onlyManagedAreRetired},
 	{"orphan_counts_as_missing", orphanCountsAsMissing},
 	{"reappearing_entities_reset_and_undo", reappearingEntities},
 	{"guard_holds_back_past_the_count", guardPastTheCount},

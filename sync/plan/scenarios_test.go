@@ -260,3 +260,26 @@ func incrementalRun() Input {
 		Policy:          DefaultPolicy(source),
 	}
 }
+
+// onlyManagedAreRetired: with every kind set to delete, a hand-made component with no alias
+// and a component that carries the alias but has no link in the store are left alone, while
+// the one managed component missing long enough is deleted.
+func onlyManagedAreRetired() Input {
+	live := service("live")
+	managed := service("managed")
+	known, current := synced(live, managed)
+	known[1].MissingCount = 1
+
+	stray := currentOf(service("stray"))
+	current[stray.ID] = stray
+
+	return Input{
+		Desired:         []mapping.Component{live},
+		Listed:          listed(live),
+		ListingComplete: true,
+		Known:           known,
+		Current:         current,
+		Unaliased:       map[string][]Current{"hand-made": {{ID: "c-hand-made", Name: "hand-made"}}},
+		Policy:          deleteEverything(),
+	}
+}
