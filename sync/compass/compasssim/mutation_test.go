@@ -79,8 +79,8 @@ func TestCreateComponentStoresEveryField(t *testing.T) {
 	want := Component{
 		ID: id, Name: "payments", Description: "Takes money", TypeID: "SERVICE", OwnerID: team,
 		Slug: "payments-svc", Labels: []string{"go", "tier-1"},
-		Links: []Link{{ID: got.Links[0].ID, Type: "REPOSITORY", URL: "https://git.example.com/payments", Name: "Source"}},
-		Fields: map[string][]string{FieldLifecycle: {"Active"}, FieldTier: {"1"}},
+		Links:     []Link{{ID: got.Links[0].ID, Type: "REPOSITORY", URL: "https://git.example.com/payments", Name: "Source"}},
+		Fields:    map[string][]string{FieldLifecycle: {"Active"}, FieldTier: {"1"}},
 		CreatedAt: got.CreatedAt, UpdatedAt: got.UpdatedAt,
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -273,7 +273,7 @@ func TestMutationsChangeTheState(t *testing.T) {
 			},
 		},
 		{
-			name: "createCustomFieldDefinition adds a select definition with option ids",
+			name:  "createCustomFieldDefinition adds a select definition with option ids",
 			field: "createCustomFieldDefinition", input: "CompassCreateCustomFieldDefinitionInput",
 			build: func(f fixture) map[string]any {
 				return map[string]any{"singleSelectFieldDefinition": map[string]any{
