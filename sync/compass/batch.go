@@ -15,7 +15,8 @@ const DefaultBatchSize = 20
 
 // Batch collects mutations to send in one request, each under its own alias inside one
 // compass { ... } selection. Add mutations with the methods named after the remote mutations;
-// each returns the index of its Result. The zero Batch is empty and ready to use.
+// each returns the index of its Result. The zero Batch is empty and ready to use. A Batch is not
+// safe for concurrent use.
 type Batch struct {
 	muts []mutation
 }
@@ -107,9 +108,10 @@ func (c *Client) SendBatches(ctx context.Context, b *Batch, size int) ([]Result,
 }
 
 // SendBatch sends every mutation of b in one request and returns one Result per mutation, in
-// order. The error is non-nil only when the request failed as a whole (transport, auth, rate
-// limit, a document Compass refused); then no result is returned, and none of the mutations
-// can be assumed to have run or not run unless the error says the request was refused.
+// order; a mutation that Compass refused fails only its own Result. The error is non-nil only
+// when the request failed as a whole (transport, auth, rate limit, a document Compass refused),
+// and then no result is returned. After a transport failure or a 5xx the mutations may or may
+// not have run, so callers reconcile before they resend creates.
 func (c *Client) SendBatch(ctx context.Context, b *Batch) ([]Result, error) {
 	if b.Len() == 0 {
 		return nil, ErrEmptyBatch

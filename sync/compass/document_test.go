@@ -156,3 +156,13 @@ func TestEveryDocumentValidatesAgainstTheSchema(t *testing.T) {
 		})
 	}
 }
+
+func TestTheSchemaCheckRefusesADocumentWithAnUnknownField(t *testing.T) {
+	t.Parallel()
+
+	doc := strings.Replace(getComponentQuery, "typeId", "typeIdentifier", 1)
+
+	if err := compasssim.ValidateDocument(doc); err == nil {
+		t.Fatal("a document asking for an unknown field validates")
+	}
+}

@@ -70,7 +70,10 @@ func (c *Client) exec(ctx context.Context, doc string, vars map[string]any) (*an
 	case ex.err != nil:
 		return nil, ex.err
 	case ex.status == 0 && err != nil:
-		return nil, err
+		// The request never left: the GraphQL client could not encode or build it.
+		inner, _ := innerError(err)
+
+		return nil, fmt.Errorf("%w: %v", ErrUnexpectedResponse, inner)
 	case ex.status != http.StatusOK && ex.status != http.StatusCreated:
 		return nil, statusError(ex, err)
 	}
@@ -79,12 +82,8 @@ func (c *Client) exec(ctx context.Context, doc string, vars map[string]any) (*an
 	if err != nil && !errors.As(err, &gqlErrs) {
 		return nil, fmt.Errorf("%w: %v", ErrUnexpectedResponse, err)
 	}
-	for _, ge := range gqlErrs {
-		// Errors of the GraphQL client itself (an answer that is not JSON) wrap a Go error;
-		// errors from Compass never do.
-		if inner := ge.Unwrap(); inner != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnexpectedResponse, inner)
-		}
+	if inner, ok := innerError(err); ok {
+		return nil, fmt.Errorf("%w: %v", ErrUnexpectedResponse, inner)
 	}
 
 	return classify(ex, data, gqlErrs)
@@ -124,6 +123,24 @@ func classify(ex *exchange, data json.RawMessage, gqlErrs graphql.Errors) (*answ
 	}
 
 	return ans, nil
+}
+
+// innerError returns the Go error inside an error of the GraphQL client itself (an answer that
+// is not JSON, a request it could not build) and true, or err and false. Errors that Compass
+// sent never wrap a Go error.
+func innerError(err error) (error, bool) {
+	var gqlErrs graphql.Errors
+	if !errors.As(err, &gqlErrs) {
+		return err, false
+	}
+
+	for _, ge := range gqlErrs {
+		if inner := ge.Unwrap(); inner != nil {
+			return inner, true
+		}
+	}
+
+	return err, false
 }
 
 func newGQLError(ge graphql.Error) gqlError {

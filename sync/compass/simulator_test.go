@@ -20,16 +20,16 @@ const (
 )
 
 // newSim starts a simulator on loopback and returns it with a client for it.
-func newSim(t *testing.T) (*compasssim.Server, *compass.Client) {
-	t.Helper()
+func newSim(tb testing.TB) (*compasssim.Server, *compass.Client) {
+	tb.Helper()
 
 	sim := compasssim.New(compasssim.Options{Email: simEmail, Token: simToken, SiteHost: "127.0.0.1", Seed: 1})
 	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 
 	c, err := compass.New(srv.URL, simEmail, simToken)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 
 	return sim, c
