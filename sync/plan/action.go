@@ -2,19 +2,29 @@ package plan
 
 import "github.com/backstage-sync/backstage-sync/sync/mapping"
 
-// Kind names what an action does to one component.
+// Kind names what an action does to one component. It is not the entity kind, which Known
+// carries for the deletion mode.
 type Kind string
 
 const (
-	KindCreate    Kind = "create"
-	KindUpdate    Kind = "update"
-	KindAdopt     Kind = "adopt"
-	KindRename    Kind = "rename"
+	// KindCreate creates a component and attaches the alias.
+	KindCreate Kind = "create"
+	// KindUpdate writes the changed fields of a linked component.
+	KindUpdate Kind = "update"
+	// KindAdopt attaches the alias to a same-named component and writes its fields.
+	KindAdopt Kind = "adopt"
+	// KindRename moves the alias of a vanished ref to its new ref and writes the fields.
+	KindRename Kind = "rename"
+	// KindDeprecate sets the lifecycle to Deprecated and adds the deprecate label.
 	KindDeprecate Kind = "deprecate"
-	KindDelete    Kind = "delete"
+	// KindDelete deletes a managed component.
+	KindDelete Kind = "delete"
+	// KindUnchanged writes nothing; Reason says why, for example a count towards deletion.
 	KindUnchanged Kind = "unchanged"
-	KindSkip      Kind = "skip"
-	KindConflict  Kind = "conflict"
+	// KindSkip records an entity that a mapping rule left out.
+	KindSkip Kind = "skip"
+	// KindConflict writes nothing and needs a person; Reason says what to decide.
+	KindConflict Kind = "conflict"
 )
 
 // Plan is the outcome of Compute: what to do, in a stable order.

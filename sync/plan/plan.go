@@ -4,24 +4,28 @@
 // and the policy, and returns the actions with field-level changes and reasons. It does no I/O
 // and does not log.
 //
-// For each desired entity and each managed component:
+// A fetched entity that a mapping rule left out is a skip. Every other fetched entity:
 //
-//	known link | component in Compass | other facts                          | action
-//	-----------+----------------------+--------------------------------------+----------------------
-//	yes        | yes, with the alias  | fields differ                        | update
-//	yes        | yes, with the alias  | nothing differs                      | unchanged
-//	yes        | yes, alias removed   |                                      | conflict
-//	yes        | no                   |                                      | create
-//	no         | -                    | a missing known ref has its stable   | rename
-//	           |                      | key, listing complete                |
-//	no         | -                    | as above, listing incomplete         | conflict
-//	no         | one unaliased namesake | adoption on, one claimant          | adopt
-//	no         | namesakes            | several candidates or claimants      | conflict
-//	no         | -                    | otherwise                            | create
-//	skipped by a mapping rule         |                                      | skip
-//	known, not listed                 | listing incomplete                   | unchanged, count kept
-//	known, not listed                 | missing from fewer than MissingRuns  | unchanged, count + 1
-//	known, not listed                 | missing from MissingRuns or more     | keep, deprecate or delete by kind
+//	linked | in Compass             | also                                 | action
+//	-------+------------------------+--------------------------------------+----------
+//	yes    | with the alias         | a field to write                     | update
+//	yes    | with the alias         | nothing to write                     | unchanged
+//	yes    | without the alias      |                                      | conflict
+//	yes    | gone                   |                                      | create
+//	no     | a vanished ref's key   | listing complete, one claimant       | rename
+//	no     | a vanished ref's key   | listing incomplete or two claimants  | conflict
+//	no     | one unaliased namesake | adoption on, one claimant            | adopt
+//	no     | unaliased namesakes    | two namesakes or two claimants       | conflict
+//	no     | no match               | or adoption off                      | create
+//
+// A managed ref that is not listed:
+//
+//	listing    | missing from                | action
+//	-----------+-----------------------------+-----------------------------------------------
+//	incomplete | -                           | unchanged, count kept
+//	complete   | fewer than MissingRuns      | unchanged, count + 1
+//	complete   | MissingRuns or more         | by kind: unchanged (keep), deprecate or delete
+//	any        | held by a rename conflict   | unchanged
 //
 // Only components with a known link are ever deprecated or deleted. When the deprecations and
 // deletions together pass a threshold and the policy is not confirmed, they are held back and
@@ -136,7 +140,8 @@ func (b *builder) indexClaims() {
 	}
 
 	for ref, d := range b.desired {
-		if b.known[ref] != nil {
+		// A rename takes precedence over adoption, so it claims no namesake.
+		if b.known[ref] != nil || len(b.vanished(d.StableKey)) > 0 {
 			continue
 		}
 
@@ -203,14 +208,7 @@ func (b *builder) planRename(d *mapping.Component) bool {
 		return false
 	}
 
-	var olds []*Known
-	for _, k := range b.byKey[d.StableKey] {
-		_, read := b.in.Current[k.ComponentID]
-		if !b.listed(k.Ref) && read {
-			olds = append(olds, k)
-		}
-	}
-
+	olds := b.vanished(d.StableKey)
 	if len(olds) == 0 {
 		return false
 	}
@@ -235,6 +233,24 @@ func (b *builder) planRename(d *mapping.Component) bool {
 	}
 
 	return true
+}
+
+// vanished returns the managed refs with the stable key that are no longer listed and whose
+// component was read.
+func (b *builder) vanished(key string) []*Known {
+	if key == "" {
+		return nil
+	}
+
+	var olds []*Known
+	for _, k := range b.byKey[key] {
+		_, read := b.in.Current[k.ComponentID]
+		if !b.listed(k.Ref) && read {
+			olds = append(olds, k)
+		}
+	}
+
+	return olds
 }
 
 // renameClaimants returns the unlinked desired refs with the given stable key.
