@@ -120,13 +120,26 @@ func compileStep(t Transform, key string, c *checker) step {
 }
 
 // templateFuncs are the only functions a template gets beyond text/template's built-ins, which
-// do no I/O either.
+// do no I/O either; printf is replaced by a bounded one.
 var templateFuncs = template.FuncMap{
 	"lower":   strings.ToLower,
 	"upper":   strings.ToUpper,
 	"trim":    strings.TrimSpace,
 	"replace": strings.ReplaceAll,
 	"join":    func(sep string, v any) string { return strings.Join(strs(v), sep) },
+	"printf":  boundedPrintf,
+}
+
+// hugeWidth finds a width or precision of four digits or more, or one taken from an argument.
+var hugeWidth = regexp.MustCompile(`%[-+# 0]*(\d{4,}|\*|\d*\.(\d{4,}|\*))`)
+
+// boundedPrintf is printf without widths that could allocate without bound.
+func boundedPrintf(format string, args ...any) (string, error) {
+	if hugeWidth.MatchString(format) {
+		return "", errors.New("printf width or precision is too large")
+	}
+
+	return fmt.Sprintf(format, args...), nil
 }
 
 func parseTemplate(text string) (*template.Template, error) {
@@ -173,9 +186,14 @@ func checkRanges(node parse.Node) error {
 func rangesOverNumber(pipe *parse.PipeNode) bool {
 	for _, cmd := range pipe.Cmds {
 		for _, arg := range cmd.Args {
-			switch arg.(type) {
-			case *parse.NumberNode, *parse.VariableNode:
+			switch a := arg.(type) {
+			case *parse.NumberNode:
 				return true
+			case *parse.VariableNode:
+				// A bare variable may hold a number; a field of one holds entity data.
+				if len(a.Ident) == 1 {
+					return true
+				}
 			}
 		}
 	}

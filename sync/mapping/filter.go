@@ -82,7 +82,7 @@ func compileFilter(r FilterRule, key string, c *checker) filter {
 	}
 
 	if r.Expression != "" {
-		prog, err := expr.Compile(r.Expression, expr.Env(exprEnvTypes()), expr.AsBool(),
+		prog, err := expr.Compile(r.Expression, expr.Env(&exprEnv{}), expr.AsBool(),
 			expr.DisableBuiltin("now"))
 		if err != nil {
 			c.add(key+".expression", "%s", oneLine(err.Error()))
@@ -95,7 +95,7 @@ func compileFilter(r FilterRule, key string, c *checker) filter {
 
 // match reports whether the entity meets every condition of f. An expression that fails to
 // run is returned as an error, which makes the entity a skip.
-func (f *filter) match(e *entity, env func() map[string]any) (bool, error) {
+func (f *filter) match(e *entity, env func() *exprEnv) (bool, error) {
 	ok := in(f.kinds, e.kind) && in(f.types, e.specType) && in(f.namespaces, e.namespace) &&
 		in(f.lifecycles, e.lifecycle) && f.matchOwner(e) && f.matchTags(e) &&
 		f.matchAnnotations(e)
@@ -159,31 +159,37 @@ func lowerAll(list []string) []string {
 	return out
 }
 
-// exprEnvTypes declares the expression variables with values of their runtime types.
-func exprEnvTypes() map[string]any {
-	return map[string]any{
-		"kind": "", "namespace": "", "name": "", "ref": "", "type": "", "lifecycle": "",
-		"owner": "", "tags": []string{},
-		"annotations": map[string]any{}, "labels": map[string]any{},
-		"metadata": map[string]any{}, "spec": map[string]any{}, "entity": map[string]any{},
-		"relations": []any{},
-	}
+// exprEnv holds the variables of a filter expression for one entity.
+type exprEnv struct {
+	Kind        string         `expr:"kind"`
+	Namespace   string         `expr:"namespace"`
+	Name        string         `expr:"name"`
+	Ref         string         `expr:"ref"`
+	Type        string         `expr:"type"`
+	Lifecycle   string         `expr:"lifecycle"`
+	Owner       string         `expr:"owner"`
+	Tags        []string       `expr:"tags"`
+	Annotations map[string]any `expr:"annotations"`
+	Labels      map[string]any `expr:"labels"`
+	Metadata    map[string]any `expr:"metadata"`
+	Spec        map[string]any `expr:"spec"`
+	Entity      map[string]any `expr:"entity"`
+	Relations   []any          `expr:"relations"`
 }
 
 // exprEnv builds the variables for one entity.
-func (e *entity) exprEnv() map[string]any {
+func (e *entity) exprEnv() *exprEnv {
 	relations, _ := e.doc["relations"].([]any)
 	tags := e.tags
 	if tags == nil {
 		tags = []string{}
 	}
 
-	return map[string]any{
-		"kind": e.kind, "namespace": e.namespace, "name": e.name, "ref": e.ref,
-		"type": e.specType, "lifecycle": e.lifecycle, "owner": e.owner, "tags": tags,
-		"annotations": orEmpty(e.annotations), "labels": orEmpty(e.labels),
-		"metadata": orEmpty(e.metadata), "spec": orEmpty(e.spec), "entity": e.doc,
-		"relations": relations,
+	return &exprEnv{
+		Kind: e.kind, Namespace: e.namespace, Name: e.name, Ref: e.ref, Type: e.specType,
+		Lifecycle: e.lifecycle, Owner: e.owner, Tags: tags,
+		Annotations: orEmpty(e.annotations), Labels: orEmpty(e.labels),
+		Metadata: orEmpty(e.metadata), Spec: orEmpty(e.spec), Entity: e.doc, Relations: relations,
 	}
 }
 

@@ -62,34 +62,55 @@ func checkBaseURL(s, key string, c *checker) string {
 func (l *links) collect(e *entity) ([]Link, []Warning) {
 	var candidates []Link
 	if l.FromMetadata {
-		candidates = append(candidates, l.metadataLinks(e)...)
+		candidates = l.metadataLinks(e)
 	}
-	candidates = append(candidates, l.annotationLinks(e)...)
+	candidates = l.annotationLinks(e, candidates)
+	if len(candidates) == 0 {
+		return nil, nil
+	}
 
-	var out []Link
+	out := make([]Link, 0, len(candidates))
 	var warnings []Warning
-	seen := map[string]bool{}
-	perType := map[string]int{}
 	for _, link := range candidates {
+		web, creds := checkURL(link.URL)
 		switch {
-		case hasCredentials(link.URL):
+		case creds:
 			warnings = append(warnings, linkWarning("dropped link %q: it carries credentials",
 				redact(link.URL)))
-		case !isWebURL(link.URL):
+		case !web:
 			warnings = append(warnings, linkWarning("dropped link %q: not an absolute http or https URL",
-				redact(link.URL)))
-		case seen[link.URL]:
-		case perType[link.Type] == MaxLinksPerType:
+				link.URL))
+		case hasURL(out, link.URL):
+		case countType(out, link.Type) == MaxLinksPerType:
 			warnings = append(warnings, linkWarning("dropped link %q: more than %d %s links",
 				link.URL, MaxLinksPerType, link.Type))
 		default:
-			seen[link.URL] = true
-			perType[link.Type]++
 			out = append(out, link)
 		}
 	}
 
 	return out, warnings
+}
+
+func hasURL(links []Link, u string) bool {
+	for _, l := range links {
+		if l.URL == u {
+			return true
+		}
+	}
+
+	return false
+}
+
+func countType(links []Link, typ string) int {
+	n := 0
+	for _, l := range links {
+		if l.Type == typ {
+			n++
+		}
+	}
+
+	return n
 }
 
 func linkWarning(format string, args ...any) Warning {
@@ -98,7 +119,7 @@ func linkWarning(format string, args ...any) Warning {
 
 func (l *links) metadataLinks(e *entity) []Link {
 	list, _ := e.metadata["links"].([]any)
-	out := make([]Link, 0, len(list))
+	out := make([]Link, 0, len(list)+3)
 	for _, item := range list {
 		m, ok := item.(map[string]any)
 		if !ok {
@@ -114,36 +135,54 @@ func (l *links) metadataLinks(e *entity) []Link {
 
 // classify picks the first class with a keyword in typ, then icon, then title.
 func (l *links) classify(typ, icon, title string) string {
-	for _, text := range []string{typ, icon, title} {
-		words := linkWords(text)
-		for _, class := range l.classes {
-			for _, kw := range class.Keywords {
-				if slices.Contains(words, kw) {
-					return class.Type
-				}
-			}
+	for _, text := range [...]string{typ, icon, title} {
+		if t := l.classifyText(strings.ToLower(text)); t != "" {
+			return t
 		}
 	}
 
 	return LinkOther
 }
 
-// linkWords returns the lower-cased text and its words, split at anything but letters and
-// digits, and again keeping hyphenated words whole.
-func linkWords(text string) []string {
-	text = strings.ToLower(strings.TrimSpace(text))
-	if text == "" {
-		return nil
+func (l *links) classifyText(text string) string {
+	for _, class := range l.classes {
+		for _, kw := range class.Keywords {
+			if containsWord(text, kw) {
+				return class.Type
+			}
+		}
 	}
-	alnum := func(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }
-	words := strings.FieldsFunc(text, func(r rune) bool { return !alnum(r) })
-	hyphened := strings.FieldsFunc(text, func(r rune) bool { return !alnum(r) && r != '-' })
 
-	return append(append(words, hyphened...), text)
+	return ""
 }
 
-func (l *links) annotationLinks(e *entity) []Link {
-	var out []Link
+// containsWord reports whether word occurs in text between characters other than letters and
+// digits, so "ci" is found in "CI pipeline" and "build-ci" but not in "circus".
+func containsWord(text, word string) bool {
+	if word == "" {
+		return false
+	}
+	for i := 0; i+len(word) <= len(text); {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(word)
+		if (start == 0 || !isAlnum(text[start-1])) && (end == len(text) || !isAlnum(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}
+
+// annotationLinks appends the links made from annotations to out.
+func (l *links) annotationLinks(e *entity, out []Link) []Link {
 	if v, ok := e.annotation(AnnotationSourceLocation); ok && l.FromSourceLocation {
 		target := strings.TrimPrefix(strings.TrimSpace(v), "url:")
 		out = append(out, Link{Type: LinkRepository, URL: target, Name: "Source"})
@@ -161,14 +200,52 @@ func (l *links) annotationLinks(e *entity) []Link {
 	return out
 }
 
-// isWebURL reports whether s is an absolute http or https URL with a host.
+// isWebURL reports whether s is an absolute http or https URL with a host and no credentials.
 func isWebURL(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil {
-		return false
+	web, creds := checkURL(s)
+
+	return web && !creds
+}
+
+// checkURL reports whether s is an absolute http or https URL with a host, and whether it
+// carries credentials.
+func checkURL(s string) (web, creds bool) {
+	if plainWebURL(s) {
+		return true, false
 	}
 
-	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
+	u, err := url.Parse(s)
+	if err != nil {
+		return false, false
+	}
+
+	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", u.User != nil
+}
+
+// plainWebURL is a fast path for the common case: http(s), a host of letters, digits, dots and
+// hyphens, and only unreserved or reserved characters after it. Anything else goes to url.Parse.
+func plainWebURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+
+	host, path := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if host == "" || strings.Trim(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != "" {
+		return false
+	}
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}%`, c) >= 0 {
+			return false
+		}
+	}
+
+	return true
 }
 
 // redact hides credentials in a URL before it goes into a warning.
@@ -179,10 +256,4 @@ func redact(s string) string {
 	}
 
 	return u.Redacted()
-}
-
-func hasCredentials(s string) bool {
-	u, err := url.Parse(s)
-
-	return err == nil && u.User != nil
 }

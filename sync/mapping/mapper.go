@@ -173,8 +173,8 @@ func (m *Mapper) filter(e *entity) *Skip {
 		return &Skip{Ref: e.ref, Rule: "entity", Reason: "the entity has no kind or no metadata.name"}
 	}
 
-	var env map[string]any
-	lazyEnv := func() map[string]any {
+	var env *exprEnv
+	lazyEnv := func() *exprEnv {
 		if env == nil {
 			env = e.exprEnv()
 		}
