@@ -78,8 +78,11 @@ type Action struct {
 	// Component holds the values to write. For a deprecation it holds only Ref and Lifecycle.
 	Component mapping.Component
 	// Set names the single-valued fields (name, description, type, owner, lifecycle, tier and
-	// custom fields) to write from Component, in a fixed order.
-	Set          []string
+	// custom fields) to write from Component, in a fixed order. A type change is the entry
+	// mapping.FieldType; Compass takes it through its own mutation.
+	Set []string
+	// LabelsAdd, LabelsRemove, LinksAdd, LinksUpdate and LinksRemove are the edits to labels and
+	// links. Apply removals first: Compass allows 10 labels and 10 links of each type.
 	LabelsAdd    []string
 	LabelsRemove []string
 	LinksAdd     []mapping.Link

@@ -28,14 +28,12 @@ func (b *builder) planMissing() {
 		}
 		b.plan.MissingCounts[ref] = count
 
-		if a, ok := b.missingAction(k, count); ok {
-			b.add(a)
-		}
+		b.add(b.missingAction(k, count))
 	}
 }
 
 // missingAction decides one managed component whose entity is not listed.
-func (b *builder) missingAction(k *Known, count int) (Action, bool) {
+func (b *builder) missingAction(k *Known, count int) Action {
 	p := b.in.Policy
 	a := Action{Kind: KindUnchanged, Ref: k.Ref, ComponentID: k.ComponentID}
 	cur, read := b.in.Current[k.ComponentID]
@@ -52,10 +50,10 @@ func (b *builder) missingAction(k *Known, count int) (Action, bool) {
 		a.Reason = fmt.Sprintf("missing, but component %s no longer carries the alias %s; left alone",
 			k.ComponentID, b.aliasName(k.Ref))
 	default:
-		return b.retire(k, count, cur, read), true
+		return b.retire(k, count, cur, read)
 	}
 
-	return a, true
+	return a
 }
 
 // retire applies the kind's deletion mode to a component missing from enough listings.
