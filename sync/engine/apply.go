@@ -1,0 +1,438 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/backstage-sync/backstage-sync/sync/compass"
+	"github.com/backstage-sync/backstage-sync/sync/mapping"
+	"github.com/backstage-sync/backstage-sync/sync/plan"
+)
+
+// stage collects the mutations of one apply step and the ref each one belongs to.
+type stage struct {
+	batch  compass.Batch
+	owners []string
+}
+
+func (s *stage) own(ref string, idx int) {
+	for len(s.owners) <= idx {
+		s.owners = append(s.owners, "")
+	}
+	s.owners[idx] = ref
+}
+
+// apply carries out the plan in dependency order: creates, then the aliases of new, adopted
+// and renamed components, then field, type, label and link changes, then deletions, then
+// relationships once both ends exist.
+func (r *run) apply(ctx context.Context) error {
+	actions := r.plan.Actions
+	total := len(actions)
+	r.report(PhaseApply, 0, total, "")
+
+	if err := r.loadDefinitions(ctx, actions); err != nil {
+		return err
+	}
+	if err := r.applyCreates(ctx, actions); err != nil {
+		return err
+	}
+	if err := r.applyAliases(ctx, actions); err != nil {
+		return err
+	}
+	if err := r.applyUpdates(ctx, actions); err != nil {
+		return err
+	}
+	if err := r.applyDeletes(ctx, actions); err != nil {
+		return err
+	}
+	if err := r.applyRelationships(ctx); err != nil {
+		return err
+	}
+
+	for _, a := range actions {
+		r.addItem(a, r.outcome[a.Ref])
+	}
+	r.addFreshItems()
+	r.report(PhaseApply, total, total, "")
+
+	return nil
+}
+
+func (r *run) applyCreates(ctx context.Context, actions []plan.Action) error {
+	var st stage
+	var intents []Intent
+	for _, a := range actions {
+		if a.Kind != plan.KindCreate {
+			continue
+		}
+		in := compass.ComponentInput{
+			Name:         a.Component.Name,
+			Description:  a.Component.Description,
+			TypeID:       a.Component.TypeID,
+			OwnerID:      a.Component.OwnerID,
+			Labels:       a.Component.Labels,
+			Links:        toCompassLinks(a.Component.Links),
+			Lifecycle:    a.Component.Lifecycle,
+			Tier:         a.Component.Tier,
+			CustomFields: r.customValues(a.Ref, a.Component.CustomFields),
+		}
+		st.own(a.Ref, st.batch.CreateComponent(in))
+		intents = append(intents, Intent{
+			ID: r.result.RunID + "/" + a.Ref, Ref: a.Ref, Operation: "create", Name: a.Component.Name,
+		})
+	}
+	if st.batch.Len() == 0 {
+		return nil
+	}
+	// Written before the creates go out, so that a crash between a create and its alias can be
+	// repaired by the next run instead of leaving a duplicate behind.
+	if err := r.cfg.Store.PutIntents(intents); err != nil {
+		return fmt.Errorf("recording intents: %w", err)
+	}
+
+	results, err := r.send(ctx, &st)
+	if err != nil {
+		return err
+	}
+	for i, res := range results {
+		ref := st.owners[i]
+		if res.Err != nil {
+			r.fail(ref, fmt.Errorf("creating component: %w", res.Err))
+			continue
+		}
+		r.created[ref] = res.ComponentID
+	}
+
+	return nil
+}
+
+func (r *run) applyAliases(ctx context.Context, actions []plan.Action) error {
+	var st stage
+	source := r.cfg.Policy.Source
+	for _, a := range actions {
+		switch a.Kind {
+		case plan.KindCreate:
+			if id := r.created[a.Ref]; id != "" {
+				st.own(a.Ref, st.batch.CreateExternalAlias(id, compass.ExternalAlias{Source: source, ID: a.Ref}))
+			}
+		case plan.KindAdopt, plan.KindRename:
+			if a.AliasRemove != "" {
+				alias := compass.ExternalAlias{Source: source, ID: a.AliasRemove}
+				st.own(a.Ref, st.batch.DeleteExternalAlias(a.ComponentID, alias))
+			}
+			if a.AliasAdd != "" {
+				alias := compass.ExternalAlias{Source: source, ID: a.AliasAdd}
+				st.own(a.Ref, st.batch.CreateExternalAlias(a.ComponentID, alias))
+			}
+		}
+	}
+	if st.batch.Len() == 0 {
+		return nil
+	}
+
+	results, err := r.send(ctx, &st)
+	if err != nil {
+		return err
+	}
+	for i, res := range results {
+		if res.Err != nil {
+			r.fail(st.owners[i], fmt.Errorf("attaching external alias: %w", res.Err))
+		}
+	}
+
+	return r.undoOrphanCreates(ctx, actions)
+}
+
+// undoOrphanCreates deletes the components whose alias could not be attached, as a component
+// without the alias would be created again by the next run, and clears the intents.
+func (r *run) undoOrphanCreates(ctx context.Context, actions []plan.Action) error {
+	var st stage
+	var done []string
+	for _, a := range actions {
+		if a.Kind != plan.KindCreate {
+			continue
+		}
+		id := r.created[a.Ref]
+		if id != "" && r.outcome[a.Ref] != nil {
+			st.own(a.Ref, st.batch.DeleteComponent(id))
+			delete(r.created, a.Ref)
+		}
+		done = append(done, r.result.RunID+"/"+a.Ref)
+	}
+	if st.batch.Len() > 0 {
+		if _, err := r.send(ctx, &st); err != nil {
+			return err
+		}
+	}
+
+	if err := r.cfg.Store.DeleteIntents(done); err != nil {
+		return fmt.Errorf("clearing intents: %w", err)
+	}
+	return nil
+}
+
+func (r *run) applyUpdates(ctx context.Context, actions []plan.Action) error {
+	var st stage
+	for _, a := range actions {
+		switch a.Kind {
+		case plan.KindUpdate, plan.KindAdopt, plan.KindRename, plan.KindDeprecate:
+		default:
+			continue
+		}
+		if r.outcome[a.Ref] != nil || a.ComponentID == "" {
+			continue
+		}
+		r.stageUpdate(&st, a)
+	}
+	if st.batch.Len() == 0 {
+		return nil
+	}
+
+	results, err := r.send(ctx, &st)
+	if err != nil {
+		return err
+	}
+	for i, res := range results {
+		if res.Err != nil {
+			r.fail(st.owners[i], fmt.Errorf("updating component: %w", res.Err))
+		}
+	}
+
+	return nil
+}
+
+// stageUpdate adds the mutations one action's changes need.
+func (r *run) stageUpdate(st *stage, a plan.Action) {
+	id, c := a.ComponentID, a.Component
+	u := compass.ComponentUpdate{ID: id}
+	changed := false
+	for _, field := range a.Set {
+		switch field {
+		case mapping.FieldName:
+			u.Name, changed = &c.Name, true
+		case mapping.FieldDescription:
+			u.Description, changed = &c.Description, true
+		case mapping.FieldOwner:
+			u.OwnerID, changed = &c.OwnerID, true
+		case mapping.FieldLifecycle:
+			u.Lifecycle, changed = &c.Lifecycle, true
+		case mapping.FieldTier:
+			u.Tier, changed = &c.Tier, true
+		case mapping.FieldType:
+			st.own(a.Ref, st.batch.UpdateComponentType(id, c.TypeID))
+		default:
+			values := r.customValues(a.Ref, customNamed(c.CustomFields, field))
+			if len(values) > 0 {
+				u.CustomFields = append(u.CustomFields, values...)
+				changed = true
+			}
+		}
+	}
+	if changed {
+		st.own(a.Ref, st.batch.UpdateComponent(u))
+	}
+	if len(a.LabelsRemove) > 0 {
+		st.own(a.Ref, st.batch.RemoveLabels(id, a.LabelsRemove))
+	}
+	if len(a.LabelsAdd) > 0 {
+		st.own(a.Ref, st.batch.AddLabels(id, a.LabelsAdd))
+	}
+	// Removals first: a type holds at most 10 links.
+	for _, l := range a.LinksRemove {
+		st.own(a.Ref, st.batch.DeleteLink(id, l.ID))
+	}
+	for _, l := range a.LinksUpdate {
+		st.own(a.Ref, st.batch.UpdateLink(id, compass.Link{ID: l.ID, Type: l.Type, URL: l.URL, Name: l.Name}))
+	}
+	for _, l := range a.LinksAdd {
+		st.own(a.Ref, st.batch.CreateLink(id, compass.Link{Type: l.Type, URL: l.URL, Name: l.Name}))
+	}
+}
+
+func customNamed(values []mapping.CustomFieldValue, field string) []mapping.CustomFieldValue {
+	for _, v := range values {
+		if mapping.CustomFieldPrefix+v.Definition == field {
+			return []mapping.CustomFieldValue{v}
+		}
+	}
+	return nil
+}
+
+func (r *run) applyDeletes(ctx context.Context, actions []plan.Action) error {
+	var st stage
+	for _, a := range actions {
+		if a.Kind == plan.KindDelete && a.ComponentID != "" {
+			st.own(a.Ref, st.batch.DeleteComponent(a.ComponentID))
+		}
+	}
+	if st.batch.Len() == 0 {
+		return nil
+	}
+
+	results, err := r.send(ctx, &st)
+	if err != nil {
+		return err
+	}
+	for i, res := range results {
+		if res.Err != nil && !errors.Is(res.Err, compass.ErrNotFound) {
+			r.fail(st.owners[i], fmt.Errorf("deleting component: %w", res.Err))
+		}
+	}
+
+	return nil
+}
+
+func (r *run) applyRelationships(ctx context.Context) error {
+	var st stage
+	for _, rel := range r.plan.RemoveRelationships {
+		from, to := r.componentOf(rel.From, rel.FromID), r.componentOf(rel.To, rel.ToID)
+		if from != "" && to != "" {
+			st.own(rel.From, st.batch.DeleteRelationship(from, to))
+		}
+	}
+	for _, rel := range r.plan.AddRelationships {
+		from, to := r.componentOf(rel.From, rel.FromID), r.componentOf(rel.To, rel.ToID)
+		if from == "" || to == "" || r.outcome[rel.From] != nil {
+			continue
+		}
+		st.own(rel.From, st.batch.CreateRelationship(from, to))
+	}
+	if st.batch.Len() == 0 {
+		return nil
+	}
+
+	results, err := r.send(ctx, &st)
+	if err != nil {
+		return err
+	}
+	for i, res := range results {
+		if res.Err != nil {
+			r.fail(st.owners[i], fmt.Errorf("updating relationships: %w", res.Err))
+		}
+	}
+
+	return nil
+}
+
+// componentOf returns the component id of ref: the one the plan knew, or the one this run
+// created.
+func (r *run) componentOf(ref, id string) string {
+	if id != "" {
+		return id
+	}
+	if id := r.created[ref]; id != "" {
+		return id
+	}
+	return r.records[ref].ComponentID
+}
+
+// send sends a stage in requests of BatchSize mutations, Concurrency at a time, each paced and
+// retried. An auth failure stops the run; any other request failure fails the items of that
+// request only.
+func (r *run) send(ctx context.Context, st *stage) ([]compass.Result, error) {
+	parts := st.batch.Split(r.cfg.BatchSize)
+	results := make([][]compass.Result, len(parts))
+	errs := make([]error, len(parts))
+	sem := make(chan struct{}, r.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = r.cfg.Pacer.Do(ctx, func() error {
+				var err error
+				results[i], err = r.cfg.Target.SendBatch(ctx, part)
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+
+	out := make([]compass.Result, 0, st.batch.Len())
+	for i, part := range parts {
+		err := errs[i]
+		if err == nil {
+			out = append(out, results[i]...)
+			continue
+		}
+		if errors.Is(err, compass.ErrUnauthorized) || ctx.Err() != nil {
+			return nil, fmt.Errorf("sending changes to compass: %w", err)
+		}
+		for range part.Len() {
+			out = append(out, compass.Result{Err: err})
+		}
+	}
+	r.report(PhaseApply, len(out), len(out), "")
+
+	return out, nil
+}
+
+// fail records the first failure of an item.
+func (r *run) fail(ref string, err error) {
+	if ref == "" || r.outcome[ref] != nil {
+		return
+	}
+	r.outcome[ref] = err
+	r.cfg.Logger.Warn("sync item failed", "run_id", r.result.RunID, "entity_ref", ref, "error", err)
+}
+
+// loadDefinitions reads the custom field definitions once when some action writes custom fields.
+func (r *run) loadDefinitions(ctx context.Context, actions []plan.Action) error {
+	need := false
+	for _, a := range actions {
+		if len(a.Component.CustomFields) > 0 {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return nil
+	}
+
+	var defs []compass.CustomFieldDefinition
+	err := r.cfg.Pacer.Do(ctx, func() error {
+		var err error
+		defs, err = r.cfg.Target.ListCustomFieldDefinitions(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("reading custom field definitions: %w", err)
+	}
+	r.defs = make(map[string]compass.CustomFieldDefinition, len(defs))
+	for _, d := range defs {
+		r.defs[d.Name] = d
+	}
+
+	return nil
+}
+
+// customValues resolves custom field values by definition name; values whose definition or
+// option does not exist are dropped with a warning.
+func (r *run) customValues(ref string, values []mapping.CustomFieldValue) []compass.CustomFieldValue {
+	var out []compass.CustomFieldValue
+	for _, v := range values {
+		def, ok := r.defs[v.Definition]
+		if !ok {
+			r.warnings[ref] = append(r.warnings[ref], fmt.Sprintf(
+				"custom field %q: no such definition in Compass; create it there first", v.Definition))
+			continue
+		}
+		cv := compass.CustomFieldValue{DefinitionID: def.ID, Kind: compass.CustomFieldKind(v.Kind),
+			Text: v.Text, Number: v.Number, Boolean: v.Boolean}
+		if v.Kind == mapping.CustomSingleSelect && v.Option != nil {
+			id, ok := def.Option(*v.Option)
+			if !ok {
+				r.warnings[ref] = append(r.warnings[ref], fmt.Sprintf(
+					"custom field %q: option %q does not exist", v.Definition, *v.Option))
+				continue
+			}
+			cv.OptionID = &id
+		}
+		out = append(out, cv)
+	}
+
+	return out
+}

@@ -1,0 +1,579 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backstage-sync/backstage-sync/sync/compass"
+	"github.com/backstage-sync/backstage-sync/sync/mapping"
+	"github.com/backstage-sync/backstage-sync/sync/plan"
+)
+
+// metaRulesHash is the store meta key of the mapping settings hash of the last applied run.
+const (
+	metaRulesHash = "engine.rules_hash"
+	metaRate      = "engine.rate"
+)
+
+// fetchChunk is the number of refs fetched per by-refs call.
+const fetchChunk = 200
+
+// run holds the state of one sync run.
+type run struct {
+	e       *Engine
+	cfg     *Config
+	opts    Options
+	result  *Result
+	started time.Time
+
+	records  map[string]Record
+	listed   map[string]bool
+	etags    map[string]string
+	docs     []map[string]any
+	orphans  map[string]bool
+	fresh    map[string]bool // refs whose etag did not change: nothing to do
+	desired  []mapping.Component
+	skipped  []mapping.Skip
+	warnings map[string][]string
+	current  map[string]plan.Current
+	unalias  map[string][]plan.Current
+	plan     plan.Plan
+	created  map[string]string // ref -> new component id
+	outcome  map[string]error  // ref -> item failure
+	defs     map[string]compass.CustomFieldDefinition
+	base     compass.Stats
+	baseBS   int64
+}
+
+func newRun(e *Engine, opts Options) *run {
+	now := e.cfg.Now()
+	if opts.Trigger == "" {
+		opts.Trigger = "manual"
+	}
+
+	return &run{
+		e:       e,
+		cfg:     &e.cfg,
+		opts:    opts,
+		started: now,
+		result: &Result{
+			RunID:     newRunID(now),
+			Trigger:   opts.Trigger,
+			DryRun:    opts.DryRun,
+			Full:      opts.Full,
+			StartedAt: now.UTC().Format(time.RFC3339),
+			Items:     []Item{},
+		},
+		listed:   map[string]bool{},
+		etags:    map[string]string{},
+		orphans:  map[string]bool{},
+		fresh:    map[string]bool{},
+		warnings: map[string][]string{},
+		current:  map[string]plan.Current{},
+		unalias:  map[string][]plan.Current{},
+		created:  map[string]string{},
+		outcome:  map[string]error{},
+		base:     e.cfg.Target.Stats(),
+		baseBS:   e.cfg.Source.Requests(),
+	}
+}
+
+// execute runs the phases in order; each returns a run failure or nil.
+func (r *run) execute(ctx context.Context) error {
+	r.cfg.Logger.Info("sync started", "run_id", r.result.RunID, "dry_run", r.opts.DryRun,
+		"full", r.opts.Full, "trigger", r.opts.Trigger)
+	r.loadRate()
+
+	records, err := r.cfg.Store.Records()
+	if err != nil {
+		return fmt.Errorf("reading records: %w", err)
+	}
+	r.records = records
+
+	if !r.opts.DryRun {
+		if err := r.recoverIntents(ctx); err != nil {
+			return err
+		}
+	}
+
+	if err := r.list(ctx); err != nil {
+		return err
+	}
+	if err := r.mapEntities(ctx); err != nil {
+		return err
+	}
+	if err := r.readCompass(ctx); err != nil {
+		return err
+	}
+	if err := r.makePlan(); err != nil {
+		return err
+	}
+
+	r.report(PhasePlan, 1, 1, "")
+	if r.plan.NeedsConfirmation {
+		return errStop
+	}
+	if r.opts.DryRun {
+		r.previewItems()
+		return nil
+	}
+
+	if err := r.apply(ctx); err != nil {
+		return err
+	}
+
+	return r.record()
+}
+
+// list reads the catalog: whole entities in a full run or when the mapping changed, else the
+// fields-only listing followed by a fetch of the entities whose etag changed.
+func (r *run) list(ctx context.Context) error {
+	r.report(PhaseList, 0, 0, "")
+	rulesChanged := r.rulesChanged()
+
+	if r.opts.Full {
+		err := r.cfg.Source.ListEntities(ctx, func(page []map[string]any) error {
+			for _, doc := range page {
+				r.take(doc)
+			}
+			r.report(PhaseList, len(r.docs), 0, "")
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
+		}
+		return nil
+	}
+
+	var changed []string
+	err := r.cfg.Source.ListStubs(ctx, func(page []Stub) error {
+		for _, s := range page {
+			r.listed[s.Ref] = true
+			r.etags[s.Ref] = s.Etag
+			rec, ok := r.records[s.Ref]
+			if ok && rec.Etag == s.Etag && !rulesChanged {
+				r.fresh[s.Ref] = true
+				if rec.Orphan {
+					delete(r.listed, s.Ref)
+				}
+				continue
+			}
+			changed = append(changed, s.Ref)
+		}
+		r.report(PhaseList, len(r.listed), 0, "")
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
+	}
+
+	return r.fetch(ctx, changed)
+}
+
+// fetch reads the whole documents of the changed refs.
+func (r *run) fetch(ctx context.Context, refs []string) error {
+	for start := 0; start < len(refs); start += fetchChunk {
+		chunk := refs[start:min(start+fetchChunk, len(refs))]
+		r.report(PhaseFetch, start, len(refs), chunk[0])
+
+		docs, err := r.cfg.Source.FetchEntities(ctx, chunk)
+		if err != nil {
+			return fmt.Errorf("fetching changed entities: %w: %w", ErrListing, err)
+		}
+		for i, doc := range docs {
+			if doc == nil {
+				// Gone between the listing and the fetch: treat as missing.
+				delete(r.listed, chunk[i])
+				continue
+			}
+			r.take(doc)
+		}
+	}
+
+	return nil
+}
+
+// take records one whole entity document of the listing.
+func (r *run) take(doc map[string]any) {
+	ref := docRef(doc)
+	if ref == "" {
+		return
+	}
+	r.etags[ref] = docString(doc, "metadata", "etag")
+	if isOrphan(doc) {
+		r.orphans[ref] = true
+		return
+	}
+	r.listed[ref] = true
+	r.docs = append(r.docs, doc)
+}
+
+// mapEntities maps every fetched document to a desired component or a skip.
+func (r *run) mapEntities(ctx context.Context) error {
+	var groups mapping.GroupMap
+	if len(r.docs) > 0 {
+		g, err := r.cfg.Source.ListGroups(ctx)
+		if err != nil {
+			return fmt.Errorf("listing catalog groups: %w: %w", ErrListing, err)
+		}
+		groups = g
+	}
+
+	teams := &teamCache{ctx: ctx, target: r.cfg.Target, found: map[string][]mapping.Team{}}
+	env := mapping.Env{Teams: teams, Groups: groups}
+	for i, doc := range r.docs {
+		c, skip := r.cfg.Mapper.Map(doc, env)
+		if skip != nil {
+			r.skipped = append(r.skipped, *skip)
+			continue
+		}
+		r.desired = append(r.desired, c)
+		for _, w := range c.Warnings {
+			r.warnings[c.Ref] = append(r.warnings[c.Ref], w.Field+": "+w.Message)
+		}
+		if i%500 == 0 {
+			r.report(PhaseMap, i, len(r.docs), c.Ref)
+		}
+	}
+	if teams.err != nil {
+		return fmt.Errorf("searching compass teams: %w", teams.err)
+	}
+	r.docs = nil
+
+	return nil
+}
+
+// readCompass reads the Compass components the plan needs: every component in a full run or
+// when many entities are new, else the linked components of the changed entities and the
+// namesakes of the new ones.
+func (r *run) readCompass(ctx context.Context) error {
+	r.report(PhaseRead, 0, 0, "")
+
+	var ids []string
+	var fresh []mapping.Component
+	for _, c := range r.desired {
+		if rec, ok := r.records[c.Ref]; ok && rec.ComponentID != "" {
+			ids = append(ids, rec.ComponentID)
+		} else {
+			fresh = append(fresh, c)
+		}
+	}
+
+	if r.opts.Full || len(fresh) > searchThreshold {
+		return r.readAll(ctx)
+	}
+	if err := r.readByID(ctx, ids); err != nil {
+		return err
+	}
+
+	return r.readNamesakes(ctx, fresh)
+}
+
+// searchThreshold is the number of new entities from which one paged read of every Compass
+// component is cheaper than one name search each.
+const searchThreshold = 20
+
+// readAll pages through every Compass component.
+func (r *run) readAll(ctx context.Context) error {
+	after := ""
+	for {
+		var page *compass.ComponentPage
+		err := r.cfg.Pacer.Do(ctx, func() error {
+			var err error
+			page, err = r.cfg.Target.SearchComponents(ctx, compass.SearchOptions{First: searchPage, After: after})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("reading compass components: %w", err)
+		}
+		for i := range page.Components {
+			r.see(&page.Components[i])
+		}
+		r.report(PhaseRead, len(r.current), page.TotalCount, "")
+		if !page.HasNextPage || page.EndCursor == "" {
+			return nil
+		}
+		after = page.EndCursor
+	}
+}
+
+// searchPage is the page size of component searches.
+const searchPage = 100
+
+// readByID reads the linked components of changed entities, several ids per request.
+func (r *run) readByID(ctx context.Context, ids []string) error {
+	for start := 0; start < len(ids); start += compass.MaxComponentsPerRead {
+		chunk := ids[start:min(start+compass.MaxComponentsPerRead, len(ids))]
+		var comps []compass.Component
+		err := r.cfg.Pacer.Do(ctx, func() error {
+			var err error
+			comps, err = r.cfg.Target.GetComponents(ctx, chunk)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("reading compass components: %w", err)
+		}
+		for i := range comps {
+			r.see(&comps[i])
+		}
+	}
+
+	return nil
+}
+
+// readNamesakes searches Compass for components named like the new entities, to adopt them or
+// to find one an interrupted run created.
+func (r *run) readNamesakes(ctx context.Context, fresh []mapping.Component) error {
+	for _, c := range fresh {
+		var page *compass.ComponentPage
+		err := r.cfg.Pacer.Do(ctx, func() error {
+			var err error
+			page, err = r.cfg.Target.SearchComponents(ctx, compass.SearchOptions{Query: c.Name, First: searchPage})
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("searching compass for %q: %w", c.Name, err)
+		}
+		for i := range page.Components {
+			r.see(&page.Components[i])
+		}
+	}
+
+	return nil
+}
+
+// see files one Compass component: ours (by alias) as current, others as adoption candidates.
+func (r *run) see(c *compass.Component) {
+	cur := toCurrent(c)
+	source := r.cfg.Policy.Source
+	owned := false
+	for _, a := range c.ExternalAliases {
+		if a.Source != source {
+			continue
+		}
+		owned = true
+		ref := strings.ToLower(a.ID)
+		rec, ok := r.records[ref]
+		if !ok || rec.ComponentID == "" {
+			// A component carrying our alias that the store does not know: an earlier run
+			// created it and stopped before recording it. Take it over instead of duplicating it.
+			rec.Ref = ref
+			rec.ComponentID = c.ID
+			r.records[ref] = rec
+		}
+	}
+	r.current[c.ID] = cur
+	if !owned {
+		key := strings.ToLower(c.Name)
+		r.unalias[key] = append(r.unalias[key], cur)
+	}
+}
+
+// makePlan computes the plan from everything read.
+func (r *run) makePlan() error {
+	r.report(PhasePlan, 0, 1, "")
+	known := make([]plan.Known, 0, len(r.records))
+	for _, rec := range r.records {
+		if rec.ComponentID == "" {
+			continue
+		}
+		known = append(known, plan.Known{
+			Ref:          rec.Ref,
+			ComponentID:  rec.ComponentID,
+			Kind:         refKind(rec.Ref),
+			StableKey:    rec.StableKey,
+			Applied:      rec.Applied,
+			MissingCount: rec.MissingCount,
+			Deprecated:   rec.Deprecated,
+		})
+	}
+	if !r.opts.Full {
+		r.fillUnread(known)
+	}
+
+	policy := r.cfg.Policy
+	policy.Confirmed = r.opts.Confirmed
+	p, err := plan.Compute(plan.Input{
+		Desired:         r.desired,
+		Skipped:         r.skipped,
+		Listed:          r.listed,
+		ListingComplete: true,
+		Known:           known,
+		Current:         r.current,
+		Unaliased:       r.unalias,
+		Policy:          policy,
+	})
+	if err != nil {
+		return fmt.Errorf("planning: %w", err)
+	}
+	r.plan = p
+
+	return nil
+}
+
+// fillUnread gives the plan a stand-in for linked components the run did not read because
+// their entity is unchanged, so that they are not taken as deleted in Compass.
+func (r *run) fillUnread(known []plan.Known) {
+	desired := make(map[string]bool, len(r.desired))
+	for _, c := range r.desired {
+		desired[c.Ref] = true
+	}
+	for _, k := range known {
+		if desired[k.Ref] {
+			continue
+		}
+		if _, ok := r.current[k.ComponentID]; !ok {
+			r.current[k.ComponentID] = plan.Current{
+				ID:      k.ComponentID,
+				Aliases: []plan.Alias{{Source: r.cfg.Policy.Source, ID: k.Ref}},
+			}
+		}
+	}
+}
+
+// previewItems fills the result from the plan without applying it.
+func (r *run) previewItems() {
+	for _, a := range r.plan.Actions {
+		r.addItem(a, nil)
+	}
+	r.addFreshItems()
+}
+
+// addFreshItems reports the linked entities whose etag did not change as unchanged.
+func (r *run) addFreshItems() {
+	planned := make(map[string]bool, len(r.plan.Actions))
+	for _, a := range r.plan.Actions {
+		planned[a.Ref] = true
+	}
+	for _, ref := range slices.Sorted(maps.Keys(r.fresh)) {
+		rec := r.records[ref]
+		if planned[ref] || rec.ComponentID == "" || !r.listed[ref] {
+			continue
+		}
+		r.result.Counts.add(string(plan.KindUnchanged))
+		r.result.Items = append(r.result.Items, Item{
+			Ref: ref, Action: string(plan.KindUnchanged), ComponentID: rec.ComponentID,
+			Reason: "entity unchanged since the last run",
+		})
+	}
+}
+
+func (r *run) addItem(a plan.Action, err error) {
+	item := Item{
+		Ref:         a.Ref,
+		Action:      string(a.Kind),
+		ComponentID: a.ComponentID,
+		Drift:       a.Drift,
+		Warnings:    r.warnings[a.Ref],
+		Reason:      a.Reason,
+	}
+	if item.ComponentID == "" {
+		item.ComponentID = r.created[a.Ref]
+	}
+	if a.Rule != "" && item.Reason == "" {
+		item.Reason = a.Rule
+	}
+	for _, c := range a.Changes {
+		item.Changes = append(item.Changes, Change(c))
+	}
+	if err != nil {
+		item.Error = err.Error()
+		r.result.Counts.add(actionFailed)
+	} else {
+		r.result.Counts.add(string(a.Kind))
+	}
+	r.result.Items = append(r.result.Items, item)
+}
+
+// finish fills in the figures and status and records the run.
+func (r *run) finish(err error) {
+	res := r.result
+	stats := r.cfg.Target.Stats()
+	limited, retries, waited := r.cfg.Pacer.Figures()
+	res.API = API{
+		CompassRequests:   stats.Requests - r.base.Requests,
+		CompassMutations:  stats.Mutations - r.base.Mutations,
+		BackstageRequests: r.cfg.Source.Requests() - r.baseBS,
+		RateLimited:       limited,
+		Retries:           retries,
+		WaitedMS:          waited.Milliseconds(),
+	}
+	res.DurationMS = r.cfg.Now().Sub(r.started).Milliseconds()
+
+	switch {
+	case errors.Is(err, errStop):
+		res.Status = StatusNeedsConfirmation
+		c := r.plan.Confirmation
+		res.Confirm = &Guard{Reason: c.Reason, Deprecations: c.Deprecations, Deletions: c.Deletions, Managed: c.Managed}
+		res.Error = c.Reason
+		r.previewItems()
+	case err != nil:
+		res.Status = StatusFailed
+		res.Error = err.Error()
+	case res.Counts.Failed > 0:
+		res.Status = StatusPartial
+	default:
+		res.Status = StatusSucceeded
+	}
+
+	r.saveRate()
+	if serr := r.cfg.Store.SaveRun(res); serr != nil {
+		r.cfg.Logger.Error("recording run", "run_id", res.RunID, "error", serr)
+	}
+	details := map[string]string{
+		"status": res.Status, "dry_run": fmt.Sprint(res.DryRun), "full": fmt.Sprint(res.Full),
+		"counts": fmt.Sprintf("%+v", res.Counts),
+	}
+	if aerr := r.cfg.Store.Audit(r.cfg.Actor, "sync."+r.opts.Trigger, res.RunID, details); aerr != nil {
+		r.cfg.Logger.Error("writing audit entry", "run_id", res.RunID, "error", aerr)
+	}
+
+	log := r.cfg.Logger.Info
+	if res.Status == StatusFailed {
+		log = r.cfg.Logger.Error
+	}
+	log("sync finished", "run_id", res.RunID, "status", res.Status, "duration_ms", res.DurationMS,
+		"created", res.Counts.Created, "updated", res.Counts.Updated, "unchanged", res.Counts.Unchanged,
+		"failed", res.Counts.Failed, "compass_requests", res.API.CompassRequests, "error", res.Error)
+	r.report(PhaseDone, 1, 1, "")
+}
+
+func (r *run) report(phase Phase, done, total int, current string) {
+	r.cfg.Progress.Report(Step{RunID: r.result.RunID, Phase: phase, Done: done, Total: total, Current: current})
+}
+
+// rulesChanged reports whether the mapping settings differ from the last applied run's.
+func (r *run) rulesChanged() bool {
+	prev, err := r.cfg.Store.GetMeta(metaRulesHash)
+	return err != nil || string(prev) != r.cfg.RulesHash
+}
+
+func (r *run) loadRate() {
+	b, err := r.cfg.Store.GetMeta(metaRate)
+	if err != nil || len(b) == 0 {
+		return
+	}
+	var rate float64
+	if _, err := fmt.Sscan(string(b), &rate); err == nil && rate > 0 {
+		r.cfg.Pacer.SetRate(rate)
+	}
+}
+
+func (r *run) saveRate() {
+	if rate := r.cfg.Pacer.Rate(); rate > 0 {
+		_ = r.cfg.Store.PutMeta(metaRate, fmt.Appendf(nil, "%g", rate))
+	}
+}
+
+func newRunID(now time.Time) string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
