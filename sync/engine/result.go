@@ -12,18 +12,18 @@ const (
 
 // Result is the outcome of one run, in the shape `sync --json` prints.
 type Result struct {
-	RunID      string  `json:"run_id"`
-	Trigger    string  `json:"trigger,omitempty"`
-	Status     string  `json:"status"`
-	DryRun     bool    `json:"dry_run"`
-	Full       bool    `json:"full"`
-	Counts     Counts  `json:"counts"`
-	Items      []Item  `json:"items"`
-	API        API     `json:"api"`
-	DurationMS int64   `json:"duration_ms"`
-	StartedAt  string  `json:"started_at"`
-	Error      string  `json:"error,omitempty"`
-	Confirm    *Guard  `json:"confirmation,omitempty"`
+	RunID      string   `json:"run_id"`
+	Trigger    string   `json:"trigger,omitempty"`
+	Status     string   `json:"status"`
+	DryRun     bool     `json:"dry_run"`
+	Full       bool     `json:"full"`
+	Counts     Counts   `json:"counts"`
+	Items      []Item   `json:"items"`
+	API        API      `json:"api"`
+	DurationMS int64    `json:"duration_ms"`
+	StartedAt  string   `json:"started_at"`
+	Error      string   `json:"error,omitempty"`
+	Confirm    *Guard   `json:"confirmation,omitempty"`
 	Warnings   []string `json:"warnings,omitempty"`
 }
 
