@@ -11,14 +11,19 @@ import (
 func (b *builder) planRelationships() {
 	ids, refs := b.endpoints()
 
-	for _, a := range b.plan.Actions {
+	for i := range b.plan.Actions {
+		a := &b.plan.Actions[i]
 		d := b.desired[a.Ref]
 		if d == nil || !linking(a.Kind) {
 			continue
 		}
 
 		cur, _ := b.current(a)
-		want := map[string]bool{}
+		if len(d.DependsOn) == 0 && len(cur.DependsOn) == 0 {
+			continue
+		}
+
+		want := make(map[string]bool, len(d.DependsOn))
 		for _, to := range d.DependsOn {
 			if to == a.Ref || want[to] {
 				continue
@@ -64,7 +69,7 @@ func (b *builder) endpoints() (ids map[string]string, refs map[string]string) {
 
 // wantRelationship adds a declared dependency that Compass does not have yet, or records it
 // as dangling when its target is not synced.
-func (b *builder) wantRelationship(a Action, to string, ids map[string]string, have []string) {
+func (b *builder) wantRelationship(a *Action, to string, ids map[string]string, have []string) {
 	r := Relationship{From: a.Ref, To: to, FromID: a.ComponentID}
 	toID, synced := ids[to]
 	if !synced {
@@ -80,7 +85,7 @@ func (b *builder) wantRelationship(a Action, to string, ids map[string]string, h
 
 // dropRelationships removes existing dependencies on managed components that the entity no
 // longer declares. A target that is deleted in this run loses its relationships anyway.
-func (b *builder) dropRelationships(a Action, want map[string]bool, refs map[string]string, have []string) {
+func (b *builder) dropRelationships(a *Action, want map[string]bool, refs map[string]string, have []string) {
 	for _, toID := range have {
 		to, managed := refs[toID]
 		if !managed || want[to] || b.actionOf[to] == KindDelete {
@@ -93,7 +98,7 @@ func (b *builder) dropRelationships(a Action, want map[string]bool, refs map[str
 }
 
 // current returns the Compass component an action works on, read in this run.
-func (b *builder) current(a Action) (Current, bool) {
+func (b *builder) current(a *Action) (Current, bool) {
 	if a.Kind == KindCreate || a.ComponentID == "" {
 		return Current{}, false
 	}

@@ -186,8 +186,8 @@ func guardConfirmed() Input {
 	return in
 }
 
-// relationshipsBetweenSynced: web depends on a managed unchanged api, on a component created
-// in this run and on an entity that is not synced; its old dependency on a managed component
+// relationshipsBetweenSynced: legacy newly depends on a managed api; web depends on that api
+// (already related), on a component created in this run and on an entity that is not synced; its old dependency on a managed component
 // goes, a hand-made dependency on an unmanaged component stays, and a dependency on a
 // component deleted in this run is left to the deletion.
 func relationshipsBetweenSynced() Input {
@@ -205,6 +205,7 @@ func relationshipsBetweenSynced() Input {
 
 	web.DependsOn = []string{catalog.Ref, fresh.Ref, "resource:default/s3-bucket", web.Ref}
 	fresh.DependsOn = []string{catalog.Ref}
+	legacy.DependsOn = []string{catalog.Ref}
 
 	p := deleteEverything()
 
