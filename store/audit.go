@@ -195,7 +195,11 @@ func (s *Store) ExportAudit(w io.Writer, format string) error {
 		if err := cw.Write(csvHeader); err != nil {
 			return fmt.Errorf("exporting audit log: %w", err)
 		}
-		write, flush = func(e Entry) error { return cw.Write(csvRecord(e)) }, func() error { cw.Flush(); return cw.Error() }
+		write = func(e Entry) error { return cw.Write(csvRecord(e)) }
+		flush = func() error {
+			cw.Flush()
+			return cw.Error()
+		}
 	default:
 		return fmt.Errorf("exporting audit log as %q: %w", format, ErrUnknownFormat)
 	}

@@ -11,7 +11,10 @@ import (
 func FuzzDecodeRecords(f *testing.F) {
 	seeds := []any{
 		link("component:default/a", "ari:c/1", "e1"),
-		ComponentStatus{Ref: "component:default/a", LastResult: ResultFailed, Fields: map[string]FieldStatus{"name": {State: FieldDrifted}}},
+		ComponentStatus{
+			Ref: "component:default/a", LastResult: ResultFailed,
+			Fields: map[string]FieldStatus{"name": {State: FieldDrifted}},
+		},
 		run("run-1", seen),
 		[]RunItem{{Ref: "r", Action: "update", Changes: []Change{{Field: "name", From: "a", To: "b"}}}},
 		Entry{Seq: 1, Time: seen, Actor: "a", Details: map[string]string{"k": "v"}},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -13,9 +14,10 @@ func TestMigrationFromVersion1IndexesEtags(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.db")
 	v1Links := map[string]string{
-		"component:default/billing": `{"ref":"component:default/billing","component_id":"ari:c/1","etag":"e1","desired_hash":"h1","missing_count":1}`,
-		"component:default/search":  `{"ref":"component:default/search","component_id":"ari:c/2","etag":"e2"}`,
-		"api:default/skipped":       `{"ref":"api:default/skipped"}`,
+		"component:default/billing": `{"ref":"component:default/billing","component_id":"ari:c/1",` +
+			`"etag":"e1","desired_hash":"h1","missing_count":1}`,
+		"component:default/search": `{"ref":"component:default/search","component_id":"ari:c/2","etag":"e2"}`,
+		"api:default/skipped":      `{"ref":"api:default/skipped"}`,
 	}
 	rawUpdate(t, path, func(tx *bolt.Tx) error {
 		if err := migrateTo(tx, path, 1); err != nil {
@@ -40,7 +42,7 @@ func TestMigrationFromVersion1IndexesEtags(t *testing.T) {
 		t.Fatalf("Etags: %v", err)
 	}
 	want := map[string]string{"component:default/billing": "e1", "component:default/search": "e2"}
-	if len(etags) != len(want) || etags["component:default/billing"] != "e1" || etags["component:default/search"] != "e2" {
+	if !reflect.DeepEqual(etags, want) {
 		t.Errorf("Etags = %v, want %v", etags, want)
 	}
 	count := 0

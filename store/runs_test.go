@@ -78,10 +78,22 @@ func TestListRuns(t *testing.T) {
 		limit      int
 		wantNewest []string
 	}{
-		{"runs come newest first without items", WithRunRetention(200, 90*24*time.Hour), 3, time.Hour, 0, []string{"run-2", "run-1", "run-0"}},
-		{"a limit returns the newest runs only", WithRunRetention(200, 90*24*time.Hour), 5, time.Hour, 2, []string{"run-4", "run-3"}},
-		{"runs beyond the count are pruned", WithRunRetention(3, 90*24*time.Hour), 6, time.Hour, 0, []string{"run-5", "run-4", "run-3"}},
-		{"runs older than the age are pruned", WithRunRetention(200, 30*time.Hour), 4, 24 * time.Hour, 0, []string{"run-3", "run-2"}},
+		{
+			"runs come newest first without items", WithRunRetention(200, 90*24*time.Hour),
+			3, time.Hour, 0, []string{"run-2", "run-1", "run-0"},
+		},
+		{
+			"a limit returns the newest runs only", WithRunRetention(200, 90*24*time.Hour),
+			5, time.Hour, 2, []string{"run-4", "run-3"},
+		},
+		{
+			"runs beyond the count are pruned", WithRunRetention(3, 90*24*time.Hour),
+			6, time.Hour, 0, []string{"run-5", "run-4", "run-3"},
+		},
+		{
+			"runs older than the age are pruned", WithRunRetention(200, 30*time.Hour),
+			4, 24 * time.Hour, 0, []string{"run-3", "run-2"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -120,7 +120,8 @@ func findSecret(node any, path string) error {
 		for k, v := range n {
 			p := path + "." + k
 			if s, ok := v.(string); ok && s != "" && isSecretKey(k) {
-				return fmt.Errorf("%w: %s holds a value; keep it in the OS keyring", ErrSecretInSettings, strings.TrimPrefix(p, "."))
+				return fmt.Errorf("%w: %s holds a value; keep it in the OS keyring",
+					ErrSecretInSettings, strings.TrimPrefix(p, "."))
 			}
 			if err := findSecret(v, p); err != nil {
 				return err

@@ -26,14 +26,40 @@ func TestSaveSettings(t *testing.T) {
 		save    testSettings
 		wantErr error
 	}{
-		{"valid settings are stored", testSettings{BackstageURL: "https://new.example"}, nil},
-		{"settings that fail validation are refused", testSettings{invalid: errors.New("url is required")}, ErrInvalidSettings},
-		{"a token value is refused", testSettings{BackstageURL: "x", APIToken: "abc"}, ErrSecretInSettings},
-		{"a nested secret is refused", testSettings{Nested: map[string]any{"oauth": map[string]any{"client_secret": "s"}}}, ErrSecretInSettings},
-		{"a password in a list is refused", testSettings{Nested: map[string]any{"hosts": []any{map[string]any{"Password": "p"}}}}, ErrSecretInSettings},
-		{"an empty token field is accepted", testSettings{BackstageURL: "x", APIToken: ""}, nil},
-		{"a key that only starts with token is accepted", testSettings{TokenURL: "https://auth.example/token"}, nil},
-		{"a non-string value under a secret-like key is accepted", testSettings{Nested: map[string]any{"hasToken": true}}, nil},
+		{
+			"valid settings are stored",
+			testSettings{BackstageURL: "https://new.example"}, nil,
+		},
+		{
+			"settings that fail validation are refused",
+			testSettings{invalid: errors.New("url is required")}, ErrInvalidSettings,
+		},
+		{
+			"a token value is refused",
+			testSettings{BackstageURL: "x", APIToken: "abc"}, ErrSecretInSettings,
+		},
+		{
+			"a nested secret is refused",
+			testSettings{Nested: map[string]any{"oauth": map[string]any{"client_secret": "s"}}},
+			ErrSecretInSettings,
+		},
+		{
+			"a password in a list is refused",
+			testSettings{Nested: map[string]any{"hosts": []any{map[string]any{"Password": "p"}}}},
+			ErrSecretInSettings,
+		},
+		{
+			"an empty token field is accepted",
+			testSettings{BackstageURL: "x", APIToken: ""}, nil,
+		},
+		{
+			"a key that only starts with token is accepted",
+			testSettings{TokenURL: "https://auth.example/token"}, nil,
+		},
+		{
+			"a non-string value under a secret-like key is accepted",
+			testSettings{Nested: map[string]any{"hasToken": true}}, nil,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -105,7 +105,8 @@ func (s *Store) Get(name Name) (string, Source, error) {
 
 	v, err := keyring.Get(s.service, string(name))
 	if errors.Is(err, keyring.ErrNotFound) {
-		return "", SourceNone, fmt.Errorf("reading %s: %w: store it in the settings or set %s", name, ErrNotSet, name.EnvVar())
+		return "", SourceNone, fmt.Errorf("reading %s: %w: store it in the settings or set %s",
+			name, ErrNotSet, name.EnvVar())
 	}
 	if err != nil {
 		return "", SourceNone, unavailable("reading", name, err, "")

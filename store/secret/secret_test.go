@@ -28,11 +28,31 @@ func TestGet(t *testing.T) {
 		wantSource Source
 		wantErr    error
 	}{
-		{"the environment wins over the keyring", map[string]string{"COMPASS_API_TOKEN": "from-env"}, "from-keyring", CompassAPIToken, "from-env", SourceEnv, nil},
-		{"an empty variable falls back to the keyring", map[string]string{"COMPASS_API_TOKEN": ""}, "from-keyring", CompassAPIToken, "from-keyring", SourceKeyring, nil},
-		{"the keyring is read when no variable is set", nil, "from-keyring", BackstageClientSecret, "from-keyring", SourceKeyring, nil},
-		{"a secret set nowhere is not set", nil, "", BackstageToken, "", SourceNone, ErrNotSet},
-		{"an unknown name is refused", map[string]string{"GITHUB_TOKEN": "x"}, "", Name("github_token"), "", SourceNone, ErrUnknownName},
+		{
+			"the environment wins over the keyring",
+			map[string]string{"COMPASS_API_TOKEN": "from-env"}, "from-keyring",
+			CompassAPIToken, "from-env", SourceEnv, nil,
+		},
+		{
+			"an empty variable falls back to the keyring",
+			map[string]string{"COMPASS_API_TOKEN": ""}, "from-keyring",
+			CompassAPIToken, "from-keyring", SourceKeyring, nil,
+		},
+		{
+			"the keyring is read when no variable is set",
+			nil, "from-keyring",
+			BackstageClientSecret, "from-keyring", SourceKeyring, nil,
+		},
+		{
+			"a secret set nowhere is not set",
+			nil, "",
+			BackstageToken, "", SourceNone, ErrNotSet,
+		},
+		{
+			"an unknown name is refused",
+			map[string]string{"GITHUB_TOKEN": "x"}, "",
+			Name("github_token"), "", SourceNone, ErrUnknownName,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -176,8 +196,14 @@ func TestStatus(t *testing.T) {
 		keyring string
 		want    Status
 	}{
-		{"a secret in the environment", map[string]string{"BACKSTAGE_TOKEN": "x"}, "", Status{BackstageToken, true, SourceEnv, "BACKSTAGE_TOKEN"}},
-		{"a secret in the keyring", nil, "x", Status{BackstageToken, true, SourceKeyring, "BACKSTAGE_TOKEN"}},
+		{
+			"a secret in the environment", map[string]string{"BACKSTAGE_TOKEN": "x"}, "",
+			Status{BackstageToken, true, SourceEnv, "BACKSTAGE_TOKEN"},
+		},
+		{
+			"a secret in the keyring", nil, "x",
+			Status{BackstageToken, true, SourceKeyring, "BACKSTAGE_TOKEN"},
+		},
 		{"a secret set nowhere", nil, "", Status{BackstageToken, false, SourceNone, "BACKSTAGE_TOKEN"}},
 	}
 	for _, tt := range tests {
