@@ -100,7 +100,8 @@ type Policy struct {
 	Source string
 	// Adoption attaches the alias to a same-named Compass component instead of creating one.
 	Adoption bool
-	// Deletion maps lower-cased entity kinds to their mode; kinds not listed use DefaultDeletion.
+	// Deletion maps entity kinds, in any case, to their mode; kinds not listed use
+	// DefaultDeletion.
 	Deletion        map[string]Mode
 	DefaultDeletion Mode
 	// MissingRuns is the number of complete listings in a row an entity must be missing from
@@ -132,8 +133,10 @@ func DefaultPolicy(source string) Policy {
 
 // mode returns the deletion mode for an entity kind.
 func (p Policy) mode(kind string) Mode {
-	if m, ok := p.Deletion[strings.ToLower(kind)]; ok {
-		return m
+	for k, m := range p.Deletion {
+		if strings.EqualFold(k, kind) {
+			return m
+		}
 	}
 
 	return p.DefaultDeletion
@@ -154,10 +157,15 @@ func (p Policy) validate() error {
 		return fmt.Errorf("checking policy: default deletion mode %q: %w", p.DefaultDeletion, ErrInvalidPolicy)
 	}
 
+	seen := make(map[string]bool, len(p.Deletion))
 	for kind, m := range p.Deletion {
 		if !m.valid() {
 			return fmt.Errorf("checking policy: deletion mode %q for kind %q: %w", m, kind, ErrInvalidPolicy)
 		}
+		if seen[strings.ToLower(kind)] {
+			return fmt.Errorf("checking policy: kind %q has two deletion modes: %w", kind, ErrInvalidPolicy)
+		}
+		seen[strings.ToLower(kind)] = true
 	}
 
 	return nil

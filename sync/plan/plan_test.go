@@ -27,6 +27,9 @@ func TestComputeRejectsInvalidInput(t *testing.T) {
 		{"an unknown mode for a kind is refused", func(in *Input) {
 			in.Policy.Deletion = map[string]Mode{"api": "archive"}
 		}, ErrInvalidPolicy},
+		{"a kind with two modes in different case is refused", func(in *Input) {
+			in.Policy.Deletion = map[string]Mode{"api": ModeKeep, "API": ModeDelete}
+		}, ErrInvalidPolicy},
 		{"a desired ref given twice is refused", func(in *Input) { in.Desired = append(in.Desired, c) }, ErrDuplicateRef},
 		{"a known ref given twice is refused", func(in *Input) {
 			in.Known = append(in.Known, knownOf(c), knownOf(c))

@@ -65,7 +65,7 @@ func retiring() Input {
 	known[21].Deprecated = true
 
 	p := DefaultPolicy(source)
-	p.Deletion = map[string]Mode{"component": ModeDeprecate, "api": ModeDelete}
+	p.Deletion = map[string]Mode{"component": ModeDeprecate, "API": ModeDelete}
 	p.DefaultDeletion = ModeKeep
 	p.ThresholdPercent = 20
 
