@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -146,7 +147,7 @@ func innerError(err error) (error, bool) {
 func newGQLError(ge graphql.Error) gqlError {
 	e := gqlError{Message: ge.Message, Path: ge.Path}
 	e.StatusCode = intValue(ge.Extensions["statusCode"])
-	e.RetryAfter = time.Duration(intValue(ge.Extensions["retryAfter"])) * time.Second
+	e.RetryAfter = seconds(float64(intValue(ge.Extensions["retryAfter"])))
 	for _, key := range []string{"errorType", "classification", "code"} {
 		if s, ok := ge.Extensions[key].(string); ok && s != "" {
 			e.ErrorType = s
@@ -233,17 +234,31 @@ func parseRetryAfter(v string) time.Duration {
 		return 0
 	}
 
-	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
-		return time.Duration(secs * float64(time.Second))
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		return seconds(secs)
 	}
 
 	if at, err := http.ParseTime(v); err == nil {
-		if d := time.Until(at); d > 0 {
-			return d
-		}
+		return min(max(time.Until(at), 0), maxRetryAfter)
 	}
 
 	return 0
+}
+
+// maxRetryAfter caps the wait a server may ask for, so that a bad header cannot stall a run
+// for days or overflow.
+const maxRetryAfter = time.Hour
+
+// seconds converts a wait in seconds, clamped to zero and maxRetryAfter.
+func seconds(secs float64) time.Duration {
+	switch {
+	case math.IsNaN(secs), secs <= 0:
+		return 0
+	case secs >= maxRetryAfter.Seconds():
+		return maxRetryAfter
+	default:
+		return time.Duration(secs * float64(time.Second))
+	}
 }
 
 func intValue(v any) int {
