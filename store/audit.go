@@ -53,6 +53,10 @@ type canonicalEntry struct {
 }
 
 func entryHash(prev []byte, e Entry) ([]byte, error) {
+	// Stored entries omit empty details, so an empty map and nil must hash alike.
+	if len(e.Details) == 0 {
+		e.Details = nil
+	}
 	c, err := json.Marshal(canonicalEntry{
 		Seq:     e.Seq,
 		Time:    e.Time.UTC().Format(time.RFC3339Nano),

@@ -58,6 +58,20 @@ func TestAppendChainsEntries(t *testing.T) {
 	}
 }
 
+func TestEntriesWithoutDetailsVerify(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	for _, details := range []map[string]string{nil, {}} {
+		if _, err := s.Append(Entry{Actor: "a", Action: "b", Target: "c", Details: details}); err != nil {
+			t.Fatalf("Append: %v", err)
+		}
+	}
+
+	if err := s.VerifyAudit(); err != nil {
+		t.Errorf("VerifyAudit: %v", err)
+	}
+}
+
 func TestVerifyAuditFindsTheFirstBrokenEntry(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
