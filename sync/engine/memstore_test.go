@@ -1,0 +1,116 @@
+package engine_test
+
+import (
+	"maps"
+	"sync"
+
+	"github.com/backstage-sync/backstage-sync/sync/engine"
+)
+
+// memStore is an in-memory engine.Store for tests.
+type memStore struct {
+	mu       sync.Mutex
+	records  map[string]engine.Record
+	statuses map[string]engine.Status
+	runs     []engine.Result
+	audit    []string
+	meta     map[string][]byte
+	intents  map[string]engine.Intent
+}
+
+var _ engine.Store = (*memStore)(nil)
+
+func newMemStore() *memStore {
+	return &memStore{
+		records:  map[string]engine.Record{},
+		statuses: map[string]engine.Status{},
+		meta:     map[string][]byte{},
+		intents:  map[string]engine.Intent{},
+	}
+}
+
+func (m *memStore) Records() (map[string]engine.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return maps.Clone(m.records), nil
+}
+
+func (m *memStore) SaveRecords(puts []engine.Record, deletes []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range puts {
+		m.records[r.Ref] = r
+	}
+	for _, ref := range deletes {
+		delete(m.records, ref)
+	}
+	return nil
+}
+
+func (m *memStore) SaveStatuses(statuses []engine.Status) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range statuses {
+		m.statuses[s.Ref] = s
+	}
+	return nil
+}
+
+func (m *memStore) SaveRun(r *engine.Result) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.runs = append(m.runs, *r)
+	return nil
+}
+
+func (m *memStore) Audit(actor, action, target string, _ map[string]string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.audit = append(m.audit, actor+" "+action+" "+target)
+	return nil
+}
+
+func (m *memStore) GetMeta(key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.meta[key], nil
+}
+
+func (m *memStore) PutMeta(key string, value []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.meta[key] = value
+	return nil
+}
+
+func (m *memStore) PutIntents(intents []engine.Intent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, in := range intents {
+		m.intents[in.ID] = in
+	}
+	return nil
+}
+
+func (m *memStore) DeleteIntents(ids []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range ids {
+		delete(m.intents, id)
+	}
+	return nil
+}
+
+func (m *memStore) PendingIntents() ([]engine.Intent, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slicesOf(m.intents), nil
+}
+
+func slicesOf(m map[string]engine.Intent) []engine.Intent {
+	out := make([]engine.Intent, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
