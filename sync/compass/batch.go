@@ -29,7 +29,8 @@ type mutation struct {
 	inputType string
 	// cloudIDArg adds the cloudId argument next to input.
 	cloudIDArg bool
-	// input builds the input variable; cloudID is empty unless needsCloudID.
+	// input builds the input variable from the site's cloud id, which is only looked up
+	// when needsCloudID or cloudIDArg is set.
 	input        func(cloudID string) any
 	needsCloudID bool
 	// selection names the payload fields beyond success and errors.
@@ -37,7 +38,8 @@ type mutation struct {
 }
 
 // Result is the outcome of one mutation of a batch. Err is nil when Compass reported success;
-// otherwise it is an *APIError, *AuthError or *RateLimitError for that item alone.
+// otherwise it is an *APIError, *AuthError or *RateLimitError for that item alone, or wraps
+// ErrUnexpectedResponse when the answer had no payload for the item.
 type Result struct {
 	// Op is the remote mutation name, for example createComponent.
 	Op string
