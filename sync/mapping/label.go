@@ -66,6 +66,14 @@ func labelWarning(format string, args ...any) Warning {
 	return Warning{Field: FieldLabels, Message: fmt.Sprintf(format, args...)}
 }
 
+// ValidLabel reports whether s is a Compass label as it stands: not empty, lower case, no
+// whitespace, at most MaxLabelLength characters.
+func ValidLabel(s string) bool {
+	fixed, changed := fixLabel(s)
+
+	return fixed != "" && !changed
+}
+
 // fixLabel lower-cases s, trims it, replaces each run of whitespace inside with one '-' and
 // cuts it to MaxLabelLength. It reports whether the label differs from s.
 func fixLabel(s string) (string, bool) {
