@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -185,7 +186,8 @@ func verifyHead(meta *bolt.Bucket, last uint64, lastHash []byte) error {
 }
 
 // ExportAudit writes the audit log to w in sequence order as JSON lines (FormatJSONL) or CSV
-// with a header row (FormatCSV). It streams from one read transaction, which stays open until
+// with a header row (FormatCSV); CSV cells that a spreadsheet would run as a formula get a
+// leading single quote. It streams from one read transaction, which stays open until
 // w has taken every entry.
 func (s *Store) ExportAudit(w io.Writer, format string) error {
 	var write func(Entry) error
@@ -236,8 +238,17 @@ func csvRecord(e Entry) []string {
 	}
 	return []string{
 		strconv.FormatUint(e.Seq, 10), e.Time.UTC().Format(time.RFC3339Nano),
-		e.Actor, e.Action, e.Target, details, e.PrevHash, e.Hash,
+		csvText(e.Actor), csvText(e.Action), csvText(e.Target), details, e.PrevHash, e.Hash,
 	}
+}
+
+// csvText keeps a spreadsheet from running a cell as a formula: actors and targets can come from
+// Backstage entity names. The JSON lines export stays verbatim and is what the hashes cover.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func seqKey(seq uint64) []byte {

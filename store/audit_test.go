@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,6 +56,34 @@ func TestAppendChainsEntries(t *testing.T) {
 	}
 	if err := s.VerifyAudit(); err != nil {
 		t.Errorf("VerifyAudit on an untouched log: %v", err)
+	}
+}
+
+func TestConcurrentAppendsKeepTheChain(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	const writers, each = 4, 25
+	var wg sync.WaitGroup
+	for w := 0; w < writers; w++ {
+		wg.Go(func() {
+			for i := 0; i < each; i++ {
+				if _, err := s.Append(Entry{Actor: "sync", Action: "run", Target: "t"}); err != nil {
+					t.Errorf("Append: %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	if err := s.VerifyAudit(); err != nil {
+		t.Errorf("VerifyAudit: %v", err)
+	}
+	var buf bytes.Buffer
+	if err := s.ExportAudit(&buf, FormatJSONL); err != nil {
+		t.Fatalf("ExportAudit: %v", err)
+	}
+	if n := strings.Count(buf.String(), "\n"); n != writers*each {
+		t.Errorf("exported %d entries, want %d", n, writers*each)
 	}
 }
 
@@ -218,6 +247,24 @@ func TestExportAudit(t *testing.T) {
 		}
 		if last[5] != `{"field":"schedule","n":"c","to":"hourly"}` {
 			t.Errorf("details column = %s", last[5])
+		}
+	})
+
+	t.Run("csv cells that look like formulas are quoted", func(t *testing.T) {
+		s := openTest(t)
+		if _, err := s.Append(Entry{Actor: "=HYPERLINK(1)", Action: "sync", Target: "@x"}); err != nil {
+			t.Fatalf("Append: %v", err)
+		}
+		var buf bytes.Buffer
+		if err := s.ExportAudit(&buf, FormatCSV); err != nil {
+			t.Fatalf("ExportAudit: %v", err)
+		}
+		rows, err := csv.NewReader(&buf).ReadAll()
+		if err != nil {
+			t.Fatalf("reading csv: %v", err)
+		}
+		if got := rows[1][2] + " " + rows[1][3] + " " + rows[1][4]; got != "'=HYPERLINK(1) sync '@x" {
+			t.Errorf("actor, action, target = %s", got)
 		}
 	})
 
