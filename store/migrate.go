@@ -33,14 +33,14 @@ type migration struct {
 	apply func(tx *bolt.Tx) error
 }
 
-// migrations lists every schema step in order. SchemaVersion is the last one's target.
+// SchemaVersion is the schema version this build writes: the target of the last migration.
+const SchemaVersion uint64 = 2
+
+// migrations lists every schema step in order, one per version from 1 to SchemaVersion.
 var migrations = []migration{
 	{to: 1, what: "create the initial buckets", apply: createInitialBuckets},
 	{to: 2, what: "index entity etags for incremental listings", apply: indexLinkEtags},
 }
-
-// SchemaVersion is the schema version this build writes.
-var SchemaVersion = migrations[len(migrations)-1].to
 
 // migrate runs the pending migrations up to target in tx.
 func migrate(tx *bolt.Tx, path string) error {

@@ -58,6 +58,18 @@ func TestMigrationFromVersion1IndexesEtags(t *testing.T) {
 	}
 }
 
+func TestMigrationsCountUpToTheSchemaVersion(t *testing.T) {
+	t.Parallel()
+	for i, m := range migrations {
+		if m.to != uint64(i+1) {
+			t.Errorf("migration %d targets version %d, want %d", i, m.to, i+1)
+		}
+	}
+	if last := migrations[len(migrations)-1].to; last != SchemaVersion {
+		t.Errorf("last migration targets %d, SchemaVersion is %d", last, SchemaVersion)
+	}
+}
+
 func TestAFailedMigrationLeavesTheDatabaseAsItWas(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.db")

@@ -23,7 +23,8 @@ const (
 	// RunAwaitingConfirmation means the run stopped before deleting or deprecating more than the
 	// safety threshold allows.
 	RunAwaitingConfirmation RunStatus = "awaiting_confirmation"
-	RunCancelled            RunStatus = "cancelled"
+	// RunCancelled means the run was stopped on request.
+	RunCancelled RunStatus = "cancelled"
 )
 
 // Run is one sync run, recorded when it starts and again when it ends.
