@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/backstage-sync/backstage-sync/sync/compass"
 	"github.com/backstage-sync/backstage-sync/sync/mapping"
@@ -96,7 +98,8 @@ func toCompassLinks(links []mapping.Link) []compass.Link {
 	return out
 }
 
-// teamCache answers the mapping's team lookups through Compass team search, once per term.
+// teamCache answers the mapping's team lookups through Compass team search, once per term, and
+// remembers the answers between runs for a while so that a quiet run costs no team search.
 // Compass's search answers team ids only, so a term resolves when exactly one team matches it.
 type teamCache struct {
 	ctx    context.Context
@@ -104,7 +107,42 @@ type teamCache struct {
 
 	mu    sync.Mutex
 	found map[string][]mapping.Team
+	dirty bool
 	err   error
+}
+
+// teamMemory is how the cache is kept in the store between runs.
+type teamMemory struct {
+	Until time.Time                 `json:"until"`
+	Found map[string][]mapping.Team `json:"found"`
+}
+
+// teamTTL is how long team search answers are trusted.
+const teamTTL = time.Hour
+
+func newTeamCache(ctx context.Context, target Target, st Store, now time.Time) *teamCache {
+	t := &teamCache{ctx: ctx, target: target, found: map[string][]mapping.Team{}}
+	b, err := st.GetMeta(metaTeams)
+	if err != nil || len(b) == 0 {
+		return t
+	}
+	var m teamMemory
+	if json.Unmarshal(b, &m) == nil && now.Before(m.Until) && m.Found != nil {
+		t.found = m.Found
+	}
+	return t
+}
+
+// save keeps new answers for the next runs.
+func (t *teamCache) save(st Store, now time.Time) error {
+	if !t.dirty {
+		return nil
+	}
+	b, err := json.Marshal(teamMemory{Until: now.Add(teamTTL), Found: t.found})
+	if err != nil {
+		return err
+	}
+	return st.PutMeta(metaTeams, b)
 }
 
 // SearchTeams implements mapping.TeamDirectory.
@@ -126,6 +164,7 @@ func (t *teamCache) SearchTeams(query string) []mapping.Team {
 		teams = []mapping.Team{{ID: res[0].ID, Name: query}}
 	}
 	t.found[key] = teams
+	t.dirty = true
 
 	return teams
 }

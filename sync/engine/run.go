@@ -20,6 +20,7 @@ import (
 const (
 	metaRulesHash = "engine.rules_hash"
 	metaRate      = "engine.rate"
+	metaTeams     = "engine.teams"
 )
 
 // fetchChunk is the number of refs fetched per by-refs call.
@@ -226,7 +227,7 @@ func (r *run) mapEntities(ctx context.Context) error {
 		groups = g
 	}
 
-	teams := &teamCache{ctx: ctx, target: r.cfg.Target, found: map[string][]mapping.Team{}}
+	teams := newTeamCache(ctx, r.cfg.Target, r.cfg.Store, r.cfg.Now())
 	env := mapping.Env{Teams: teams, Groups: groups}
 	for i, doc := range r.docs {
 		c, skip := r.cfg.Mapper.Map(doc, env)
@@ -244,6 +245,9 @@ func (r *run) mapEntities(ctx context.Context) error {
 	}
 	if teams.err != nil {
 		return fmt.Errorf("searching compass teams: %w", teams.err)
+	}
+	if err := teams.save(r.cfg.Store, r.cfg.Now()); err != nil {
+		r.cfg.Logger.Warn("remembering team lookups", "run_id", r.result.RunID, "error", err)
 	}
 	r.docs = nil
 
