@@ -12,8 +12,8 @@ import (
 )
 
 // noDisplayHint tells a user without a display what to run instead of the window.
-const noDisplayHint = `The window needs a graphical session. Start it from a desktop session, or under a
-virtual display:
+const noDisplayHint = `The window needs a graphical session. Start it from a desktop session,
+or on a virtual display:
   xvfb-run -a backstage-sync
 To build and check the project without a display, run: make test`
 
