@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -45,6 +46,7 @@ const (
 const (
 	pollInterval = 250 * time.Millisecond
 	stopGrace    = 10 * time.Second
+	logReadBytes = 1 << 20
 	logTailBytes = 16 << 10
 )
 
@@ -62,8 +64,9 @@ type Options struct {
 	Dir string
 }
 
-// Backend is a running catalog backend. Its methods may be called from several goroutines;
-// edits are applied one at a time.
+// Backend is a running catalog backend. Its methods may be called from several goroutines:
+// edits to the files are applied one at a time, and the waits after them may overlap, so that
+// several removals share one orphan cleanup.
 type Backend struct {
 	// URL is the base URL, for example http://127.0.0.1:41234, without a trailing slash.
 	URL string
@@ -170,6 +173,7 @@ func requireInstalled(t testing.TB, dir string) {
 	hint := "; run sync/backstage/backstagetest/backend/install.sh"
 	if os.Getenv(RequiredEnv) == "1" {
 		t.Fatalf("backstage backend not installed: %s%s (%s=1)", missing, hint, RequiredEnv)
+		return
 	}
 	t.Skipf("backstage backend not installed: %s%s", missing, hint)
 }
@@ -240,7 +244,8 @@ func (b *Backend) startProcess(t testing.TB, configPath string) {
 	}
 	cmd := exec.Command("node", "index.js", "--config", configPath)
 	cmd.Dir = b.opts.Dir
-	cmd.Env = append(os.Environ(), "FORCE_COLOR=0", "NO_COLOR=1")
+	// In production mode the backend logs JSON lines; otherwise it writes colour codes.
+	cmd.Env = append(os.Environ(), "NODE_ENV=production")
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -257,7 +262,7 @@ func (b *Backend) startProcess(t testing.TB, configPath string) {
 		b.stop(cmd.Process.Pid)
 		logFile.Close()
 		if t.Failed() {
-			t.Logf("backstage backend log (%s):\n%s", b.LogPath, tail(b.LogPath, logTailBytes))
+			t.Logf("backstage backend log without request lines (%s):\n%s", b.LogPath, logTail(b.LogPath))
 		}
 	})
 }
@@ -322,8 +327,9 @@ func (b *Backend) poll(deadline time.Time, what string, check func() (bool, erro
 	}
 }
 
-// tail returns at most the last n bytes of a file.
-func tail(path string, n int64) string {
+// logTail returns the end of the backend log without the request log lines, which the polling
+// makes plentiful and which rarely explain a failure.
+func logTail(path string) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return err.Error()
@@ -334,10 +340,18 @@ func tail(path string, n int64) string {
 	if err != nil {
 		return err.Error()
 	}
-	offset := max(info.Size()-n, 0)
+	offset := max(info.Size()-logReadBytes, 0)
 	buf := make([]byte, info.Size()-offset)
 	if _, err := f.ReadAt(buf, offset); err != nil {
 		return err.Error()
 	}
-	return string(buf)
+
+	var kept []string
+	for _, line := range strings.Split(string(buf), "\n") {
+		if !strings.Contains(line, `"incomingRequest"`) {
+			kept = append(kept, line)
+		}
+	}
+	out := strings.Join(kept, "\n")
+	return out[max(len(out)-logTailBytes, 0):]
 }

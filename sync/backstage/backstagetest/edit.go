@@ -25,22 +25,16 @@ func (b *Backend) Catalog() Catalog {
 // Put adds an entity, or replaces the entity with the same ref, in the catalog files, and waits
 // until the catalog serves it: a new etag and every field of the entity as written.
 func (b *Backend) Put(e Entity) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-
 	ref := Ref(e)
-	before, err := b.etag(ref)
-	if err != nil {
-		return fmt.Errorf("putting %s: %w", ref, err)
-	}
-
 	e = CloneEntity(e)
-	if fi, ei, ok := b.locate(ref); ok {
-		b.catalog.Files[fi].Entities[ei] = e
-		err = b.writeFile(fi)
-	} else {
-		err = b.appendEntity(e)
-	}
+
+	before, err := b.edit(func() error {
+		if fi, ei, ok := b.locate(ref); ok {
+			b.catalog.Files[fi].Entities[ei] = e
+			return b.writeFile(fi)
+		}
+		return b.appendEntity(e)
+	}, ref)
 	if err != nil {
 		return fmt.Errorf("putting %s: %w", ref, err)
 	}
@@ -55,16 +49,16 @@ func (b *Backend) Put(e Entity) error {
 // no longer serves it. The catalog first marks the entity as an orphan and deletes it in a
 // cleanup that runs every 30 s, so a removal takes up to about half a minute.
 func (b *Backend) Remove(ref string) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-
-	fi, ei, ok := b.locate(ref)
-	if !ok {
-		return fmt.Errorf("removing %s: %w", ref, ErrUnknownRef)
-	}
-	f := &b.catalog.Files[fi]
-	f.Entities = append(f.Entities[:ei:ei], f.Entities[ei+1:]...)
-	if err := b.writeFile(fi); err != nil {
+	_, err := b.edit(func() error {
+		fi, ei, ok := b.locate(ref)
+		if !ok {
+			return ErrUnknownRef
+		}
+		f := &b.catalog.Files[fi]
+		f.Entities = append(f.Entities[:ei:ei], f.Entities[ei+1:]...)
+		return b.writeFile(fi)
+	}, "")
+	if err != nil {
 		return fmt.Errorf("removing %s: %w", ref, err)
 	}
 
@@ -78,21 +72,22 @@ func (b *Backend) Remove(ref string) error {
 // catalog serves the new entity and no longer the old one, and returns the new ref. For the
 // catalog a rename is a new entity with a new uid, and the old one goes away as an orphan.
 func (b *Backend) Rename(oldRef, newName string) (string, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-
-	fi, ei, ok := b.locate(oldRef)
-	if !ok {
-		return "", fmt.Errorf("renaming %s: %w", oldRef, ErrUnknownRef)
-	}
-	e := CloneEntity(b.catalog.Files[fi].Entities[ei])
-	meta, _ := e["metadata"].(map[string]any)
-	if meta == nil {
-		return "", fmt.Errorf("renaming %s: %w: no metadata", oldRef, ErrInvalidRef)
-	}
-	meta["name"] = newName
-	b.catalog.Files[fi].Entities[ei] = e
-	if err := b.writeFile(fi); err != nil {
+	var e Entity
+	_, err := b.edit(func() error {
+		fi, ei, ok := b.locate(oldRef)
+		if !ok {
+			return ErrUnknownRef
+		}
+		e = CloneEntity(b.catalog.Files[fi].Entities[ei])
+		meta, _ := e["metadata"].(map[string]any)
+		if meta == nil {
+			return fmt.Errorf("%w: no metadata", ErrInvalidRef)
+		}
+		meta["name"] = newName
+		b.catalog.Files[fi].Entities[ei] = e
+		return b.writeFile(fi)
+	}, "")
+	if err != nil {
 		return "", fmt.Errorf("renaming %s: %w", oldRef, err)
 	}
 
@@ -104,6 +99,23 @@ func (b *Backend) Rename(oldRef, newName string) (string, error) {
 		return "", fmt.Errorf("renaming %s to %s: %w", oldRef, newRef, err)
 	}
 	return newRef, nil
+}
+
+// edit applies change to the catalog files while holding the edit lock. When etagRef is not
+// empty, it first reads that entity's etag under the same lock and returns it ("" when the
+// catalog does not hold the entity).
+func (b *Backend) edit(change func() error, etagRef string) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+
+	var before string
+	if etagRef != "" {
+		var err error
+		if before, err = b.etag(etagRef); err != nil {
+			return "", err
+		}
+	}
+	return before, change()
 }
 
 // WaitForEntity waits, at most Options.WaitTimeout, until the catalog serves the entity with an
