@@ -24,9 +24,15 @@ type Link struct {
 	// Etag is the entity's metadata.etag when it was last read.
 	Etag string `json:"etag,omitempty"`
 	// MissingCount counts the complete listings in a row that the entity was missing from.
-	MissingCount int       `json:"missing_count,omitempty"`
-	FirstSeen    time.Time `json:"first_seen"`
-	LastSeen     time.Time `json:"last_seen"`
+	MissingCount int `json:"missing_count,omitempty"`
+	// StableKey is the value of the rename annotation when the component was last applied.
+	StableKey string `json:"stable_key,omitempty"`
+	// Deprecated is true when the app deprecated the component after its entity went away.
+	Deprecated bool `json:"deprecated,omitempty"`
+	// Orphan is true when Backstage marked the entity as an orphan.
+	Orphan    bool      `json:"orphan,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
 }
 
 // NormalizeRef returns the form of an entity ref that the store uses as a key.
@@ -50,6 +56,35 @@ func (s *Store) PutLinks(links []Link) error {
 
 	return s.update(func(tx *bolt.Tx) error {
 		lb := newLinkBatch(tx)
+		for _, l := range sorted {
+			if err := lb.put(l); err != nil {
+				return err
+			}
+		}
+		return lb.flush()
+	})
+}
+
+// SaveLinks removes the links of deletes and then writes puts, in one transaction, so that a
+// component can move from a deleted ref to a new one. It fails like PutLinks, writing nothing.
+func (s *Store) SaveLinks(puts []Link, deletes []string) error {
+	sorted := make([]Link, len(puts))
+	copy(sorted, puts)
+	for i := range sorted {
+		sorted[i].Ref = NormalizeRef(sorted[i].Ref)
+		if sorted[i].Ref == "" {
+			return fmt.Errorf("writing link %d: %w: empty ref", i, ErrInvalidRecord)
+		}
+	}
+	slices.SortStableFunc(sorted, func(a, b Link) int { return strings.Compare(a.Ref, b.Ref) })
+
+	return s.update(func(tx *bolt.Tx) error {
+		lb := newLinkBatch(tx)
+		for _, ref := range deletes {
+			if err := lb.delete(NormalizeRef(ref)); err != nil {
+				return err
+			}
+		}
 		for _, l := range sorted {
 			if err := lb.put(l); err != nil {
 				return err

@@ -207,3 +207,45 @@ func TestForEachLinkVisitsEveryLinkInRefOrderAndStopsOnError(t *testing.T) {
 		t.Errorf("ForEachLink returned %v after %d calls, want stop after 1", err, calls)
 	}
 }
+
+func TestSaveLinksMovesAComponentFromADeletedRef(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	old := Link{Ref: "component:default/old", ComponentID: "ari:c/1", StableKey: "org/repo"}
+	if err := s.PutLinks([]Link{old}); err != nil {
+		t.Fatal(err)
+	}
+
+	moved := Link{Ref: "component:default/new", ComponentID: "ari:c/1", StableKey: "org/repo", Deprecated: true}
+	if err := s.SaveLinks([]Link{moved}, []string{old.Ref}); err != nil {
+		t.Fatalf("SaveLinks: %v", err)
+	}
+
+	if _, err := s.LinkByRef(old.Ref); !errors.Is(err, ErrNotFound) {
+		t.Errorf("old ref still linked: %v", err)
+	}
+	got, err := s.LinkByComponent("ari:c/1")
+	if err != nil || got.Ref != moved.Ref || got.StableKey != "org/repo" || !got.Deprecated {
+		t.Errorf("LinkByComponent = %+v, %v; want the moved link with its stable key", got, err)
+	}
+}
+
+func TestSaveLinksWritesNothingWhenAComponentWouldBeLinkedTwice(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	if err := s.PutLinks([]Link{{Ref: "component:default/a", ComponentID: "ari:c/1"}}); err != nil {
+		t.Fatal(err)
+	}
+
+	err := s.SaveLinks([]Link{
+		{Ref: "component:default/b", ComponentID: "ari:c/2"},
+		{Ref: "component:default/c", ComponentID: "ari:c/1"},
+	}, nil)
+
+	if !errors.Is(err, ErrComponentLinked) {
+		t.Fatalf("SaveLinks = %v, want ErrComponentLinked", err)
+	}
+	if _, err := s.LinkByRef("component:default/b"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("part of a failed batch was written: %v", err)
+	}
+}
