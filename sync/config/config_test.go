@@ -346,3 +346,36 @@ func TestPolicyFor(t *testing.T) {
 		t.Errorf("PolicyFor(Component) = %q, want the default deprecate", got)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	base, err := Marshal(Default())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(base)
+	f.Add([]byte("sync:\n  batch_size: 5\n"))
+	f.Add([]byte("deletion:\n  policy: {api: delete}\n"))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data)
+		if err != nil {
+			if !errors.Is(err, ErrParse) {
+				t.Fatalf("Parse error %v is not ErrParse", err)
+			}
+			return
+		}
+		_ = s.Validate()
+
+		out, err := Marshal(s)
+		if err != nil {
+			t.Fatalf("Marshal: %v", err)
+		}
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("Parse(Marshal(s)): %v\n%s", err, out)
+		}
+		if out2, _ := Marshal(again); string(out2) != string(out) {
+			t.Fatalf("round trip changed the settings:\n%s\nthen\n%s", out, out2)
+		}
+	})
+}

@@ -32,6 +32,9 @@ func TestCompileNamesEachProblemByItsSettingsKey(t *testing.T) {
 		{"an expression that is not boolean", func(r *Rules) {
 			r.Filters.Include[0].Expression = "name"
 		}, "mapping.filters.include[0].expression", "bool"},
+		{"no include rule", func(r *Rules) {
+			r.Filters.Include = nil
+		}, "mapping.filters.include", "at least one include rule"},
 		{"an owner filter that is not a ref", func(r *Rules) {
 			r.Filters.Include[0].Owners = []string{"group:"}
 		}, "mapping.filters.include[0].owners[0]", "not an entity ref"},

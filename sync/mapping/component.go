@@ -64,6 +64,7 @@ type Link struct {
 // CustomFieldKind is the kind of a Compass custom field definition.
 type CustomFieldKind string
 
+// Custom field kinds, named as in the settings.
 const (
 	CustomText         CustomFieldKind = "text"
 	CustomNumber       CustomFieldKind = "number"

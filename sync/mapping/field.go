@@ -384,10 +384,12 @@ func truncate(s string, max int) (string, bool) {
 	return s, false
 }
 
+// limitedBuffer is where a template writes.
 type limitedBuffer struct {
 	bytes.Buffer
 }
 
+// Write refuses to grow the buffer past maxTemplateOutput.
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	if b.Len()+len(p) > maxTemplateOutput {
 		return 0, errTemplateTooLong

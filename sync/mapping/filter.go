@@ -1,11 +1,13 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -85,7 +87,7 @@ func compileFilter(r FilterRule, key string, c *checker) filter {
 		prog, err := expr.Compile(r.Expression, expr.Env(&exprEnv{}), expr.AsBool(),
 			expr.DisableBuiltin("now"))
 		if err != nil {
-			c.add(key+".expression", "%s", oneLine(err.Error()))
+			c.add(key+".expression", "%s", exprMessage(err))
 		}
 		f.program = prog
 	}
@@ -105,7 +107,7 @@ func (f *filter) match(e *entity, env func() *exprEnv) (bool, error) {
 
 	out, err := expr.Run(f.program, env())
 	if err != nil {
-		return false, fmt.Errorf("running expression: %s", oneLine(err.Error()))
+		return false, fmt.Errorf("running expression: %s", exprMessage(err))
 	}
 	b, _ := out.(bool)
 
@@ -199,6 +201,16 @@ func orEmpty(m map[string]any) map[string]any {
 	}
 
 	return m
+}
+
+// exprMessage is an expression error without the source snippet, which does not fit on a line.
+func exprMessage(err error) string {
+	var fe *file.Error
+	if errors.As(err, &fe) && fe.Line > 0 {
+		return fmt.Sprintf("%s at column %d", fe.Message, fe.Column+1)
+	}
+
+	return oneLine(err.Error())
 }
 
 func oneLine(s string) string {

@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -87,4 +88,46 @@ func checkComponent(t *testing.T, c Component) {
 	if !slices.IsSorted(c.DependsOn) {
 		t.Fatalf("dependsOn %q not sorted", c.DependsOn)
 	}
+}
+
+// FuzzCompile feeds settings text (an expression, a template, a pattern and a path) to Compile
+// and maps an entity with whatever compiles.
+func FuzzCompile(f *testing.F) {
+	f.Add(`"go" in tags`, `{{.Value}}`, `^a+`, `metadata.name`)
+	f.Add(`metadata.x.y == 1`, `{{range .Entity.metadata.tags}}{{.}}{{end}}`, `(`, `["a"`)
+	f.Add(`len(tags) > 1`, `{{printf "%5d" 1}}{{.Get "spec.type"}}`, `\d`, `spec.dependsOn[0]`)
+
+	entity := map[string]any{
+		"kind": "Component",
+		"metadata": map[string]any{
+			"name": "n", "tags": []any{"a", "b"}, "annotations": map[string]any{"x": "y"},
+		},
+		"spec": map[string]any{"type": "service", "dependsOn": []any{"component:x"}},
+	}
+
+	f.Fuzz(func(t *testing.T, expression, tmpl, pattern, path string) {
+		rules := Default()
+		rules.Filters.Exclude = []FilterRule{{Expression: expression}}
+		rules.Fields = append(rules.Fields, FieldRule{
+			Target: "custom:Fuzz", Kind: CustomText, Sources: []string{path},
+			Transforms: []Transform{
+				{Op: OpTemplate, Template: tmpl},
+				{Op: OpReplace, Pattern: pattern, Replacement: "$1"},
+			},
+		})
+
+		m, err := Compile(rules)
+		if err != nil {
+			var re *RulesError
+			if !errors.As(err, &re) || len(re.Problems) == 0 {
+				t.Fatalf("Compile error %v is not a *RulesError with problems", err)
+			}
+			return
+		}
+
+		c, skip := m.Map(entity, Env{})
+		if skip == nil {
+			checkComponent(t, c)
+		}
+	})
 }

@@ -50,6 +50,9 @@ func Compile(rules Rules) (*Mapper, error) {
 		stableKey: rules.StableKeyAnnotation,
 		truth:     map[string]Truth{},
 	}
+	if len(rules.Filters.Include) == 0 {
+		c.add("mapping.filters.include", "add at least one include rule, for example kinds: [Component]")
+	}
 	if m.depKind == "" {
 		c.add("mapping.depends_on.default_kind", "name the kind of refs written without one")
 	}
@@ -380,6 +383,11 @@ func (m *Mapper) dependencies(e *entity) ([]string, []Warning) {
 		if !ok {
 			warnings = append(warnings, Warning{Field: FieldDependsOn,
 				Message: fmt.Sprintf("dropped dependency %q: not an entity ref", s)})
+			continue
+		}
+		if ref.String() == e.ref {
+			warnings = append(warnings, Warning{Field: FieldDependsOn,
+				Message: "dropped a dependency of the entity on itself"})
 			continue
 		}
 		out = append(out, ref.String())

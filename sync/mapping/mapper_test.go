@@ -436,13 +436,16 @@ func TestMapDependsOn(t *testing.T) {
 	t.Parallel()
 
 	entity := doc(t, `{"kind":"Component","metadata":{"name":"n","namespace":"shop"},
-		"spec":{"dependsOn":["Checkout","resource:db","API:Other/Pay","component:shop/checkout"]}}`)
+		"spec":{"dependsOn":["Checkout","resource:db","API:Other/Pay","component:shop/checkout","n"]}}`)
 
 	c, _ := mustCompile(t, Default()).Map(entity, Env{})
 
 	want := []string{"api:other/pay", "component:shop/checkout", "resource:shop/db"}
 	if !reflect.DeepEqual(c.DependsOn, want) {
 		t.Errorf("DependsOn = %q, want %q", c.DependsOn, want)
+	}
+	if w := warningsFor(c, FieldDependsOn); len(w) != 1 || !strings.Contains(w[0], "itself") {
+		t.Errorf("dependency warnings = %q, want one about the entity itself", w)
 	}
 }
 

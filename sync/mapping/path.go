@@ -109,8 +109,10 @@ type pathParser struct {
 	pos int
 }
 
+// parseError is a syntax problem; ParsePath adds the path and offset.
 type parseError string
 
+// Error returns the message.
 func (e parseError) Error() string { return string(e) }
 
 func (p *pathParser) parse() ([]segment, error) {
