@@ -36,11 +36,11 @@ func Example() {
 func ExampleCompile() {
 	rules := mapping.Default()
 	rules.Filters.Exclude = append(rules.Filters.Exclude, mapping.FilterRule{Expression: "kind =="})
-	rules.Types.Default = "MICROSERVICE"
+	rules.Labels.Extra = []string{"from backstage"}
 
 	_, err := mapping.Compile(rules)
 	fmt.Println(err)
 	// Output:
 	// mapping.filters.exclude[1].expression: unexpected token EOF at column 7
-	// mapping.types.default: "MICROSERVICE" is not a Compass type id (SERVICE, LIBRARY, APPLICATION, CAPABILITY, CLOUD_RESOURCE, DATA_PIPELINE, MACHINE_LEARNING_MODEL, UI_ELEMENT, WEBSITE, DATASET, DATA_PRODUCT, DASHBOARD, OTHER, or a custom type ARI)
+	// mapping.labels.extra[0]: "from backstage" is not a label: use lower case, no whitespace, at most 40 characters
 }

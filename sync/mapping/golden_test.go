@@ -79,16 +79,43 @@ func readRules(t *testing.T, path string) Rules {
 func mapAll(t *testing.T, m *Mapper) []byte {
 	t.Helper()
 
+	out, err := mapDocs(m, readEntities(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	return out
+}
+
+// namedDoc is a sample entity and the name of its file.
+type namedDoc struct {
+	name string
+	doc  map[string]any
+}
+
+func readEntities(t *testing.T) []namedDoc {
+	t.Helper()
+
 	files, err := filepath.Glob("testdata/entities/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sample entities: %v", err)
 	}
 
-	var cases []goldenCase
+	docs := make([]namedDoc, 0, len(files))
 	for _, f := range files {
-		doc := readEntity(t, f)
-		c, skip := m.Map(doc, testEnv())
-		gc := goldenCase{Entity: strings.TrimSuffix(filepath.Base(f), ".json"), Skip: skip}
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		docs = append(docs, namedDoc{name: name, doc: readEntity(t, f)})
+	}
+
+	return docs
+}
+
+// mapDocs maps every sample and encodes the results as the golden files hold them.
+func mapDocs(m *Mapper, docs []namedDoc) ([]byte, error) {
+	cases := make([]goldenCase, 0, len(docs))
+	for _, d := range docs {
+		c, skip := m.Map(d.doc, testEnv())
+		gc := goldenCase{Entity: d.name, Skip: skip}
 		if skip == nil {
 			gc.Component = &c
 		}
@@ -100,10 +127,10 @@ func mapAll(t *testing.T, m *Mapper) []byte {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(cases); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 
-	return out.Bytes()
+	return out.Bytes(), nil
 }
 
 func readEntity(t testing.TB, path string) map[string]any {

@@ -222,6 +222,8 @@ func checkURL(s string) (web, creds bool) {
 	return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", u.User != nil
 }
 
+const hostChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-"
+
 // plainWebURL is a fast path for the common case: http(s), a host of letters, digits, dots and
 // hyphens, and only unreserved or reserved characters after it. Anything else goes to url.Parse.
 func plainWebURL(s string) bool {
@@ -236,7 +238,7 @@ func plainWebURL(s string) bool {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		host, path = rest[:i], rest[i:]
 	}
-	if host == "" || strings.Trim(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != "" {
+	if host == "" || strings.Trim(host, hostChars) != "" {
 		return false
 	}
 	for i := 0; i < len(path); i++ {

@@ -162,7 +162,8 @@ func TestMapResolvesOwners(t *testing.T) {
 				t.Errorf("OwnerID = %q, want %q", c.OwnerID, tt.want)
 			}
 			got := warningsFor(c, FieldOwner)
-			if tt.warning == "" && len(got) > 0 || tt.warning != "" && (len(got) != 1 || !strings.Contains(got[0], tt.warning)) {
+			wantOne := tt.warning != "" && len(got) == 1 && strings.Contains(got[0], tt.warning)
+			if tt.warning == "" && len(got) > 0 || tt.warning != "" && !wantOne {
 				t.Errorf("owner warnings = %q, want one with %q", got, tt.warning)
 			}
 		})
@@ -541,10 +542,36 @@ func TestPreviewShowsEachStep(t *testing.T) {
 func TestMapSkipsEntitiesWithoutIdentity(t *testing.T) {
 	t.Parallel()
 
-	for _, s := range []string{`{}`, `{"kind":"Component"}`, `{"metadata":{"name":"n"}}`, `{"kind":"Component","metadata":[]}`} {
+	for _, s := range []string{
+		`{}`, `{"kind":"Component"}`, `{"metadata":{"name":"n"}}`, `{"kind":"Component","metadata":[]}`,
+	} {
 		_, skip := mustCompile(t, Default()).Map(doc(t, s), Env{})
 		if skip == nil || skip.Rule != "entity" {
 			t.Errorf("Map(%s) skip = %+v, want the entity rule", s, skip)
+		}
+	}
+}
+
+func TestMapIsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
+
+	m := mustCompile(t, readRules(t, "testdata/rich-rules.yaml"))
+	docs := readEntities(t)
+	want, err := mapDocs(m, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan []byte)
+	for range 4 {
+		go func() {
+			got, _ := mapDocs(m, docs)
+			done <- got
+		}()
+	}
+	for range 4 {
+		if got := <-done; string(got) != string(want) {
+			t.Error("a concurrent Map gave another result than a lone one")
 		}
 	}
 }
