@@ -20,8 +20,8 @@ var (
 )
 
 // Generate returns a synthetic catalog for benchmarks and load tests: n components, each with
-// a title, description, three tags, two links, annotations, an owner and one dependency on
-// another component, plus one group per 50 components (at least one). The same n and seed
+// a title, description, up to three tags, two links, annotations, an owner and one dependency
+// on another component (none when n is 1), plus one group per 50 components (at least one). The same n and seed
 // give the same catalog.
 func Generate(n int, seed int64) []map[string]any {
 	rng := rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15))
@@ -39,7 +39,11 @@ func Generate(n int, seed int64) []map[string]any {
 		names[i] = fmt.Sprintf("%s-%s-%05d", pick(rng, genNouns), pick(rng, genRoles), i)
 	}
 	for i, name := range names {
-		out = append(out, generatedComponent(rng, name, names[(i+1+rng.IntN(max(1, n-1)))%n], out[i%groups]))
+		dependency := ""
+		if n > 1 {
+			dependency = names[(i+1+rng.IntN(n-1))%n]
+		}
+		out = append(out, generatedComponent(rng, name, dependency, out[i%groups]))
 	}
 	return out
 }
@@ -68,7 +72,9 @@ func generatedComponent(rng *rand.Rand, name, dependency string, owner map[strin
 		"type":      typ,
 		"lifecycle": pick(rng, genLifecycles),
 		"owner":     "group:default/" + ownerName,
-		"dependsOn": []any{"component:default/" + dependency},
+	}
+	if dependency != "" {
+		spec["dependsOn"] = []any{"component:default/" + dependency}
 	}
 	return entity("Component", name, md, spec)
 }
