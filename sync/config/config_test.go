@@ -1,8 +1,10 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -378,4 +380,55 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the settings:\n%s\nthen\n%s", out, out2)
 		}
 	})
+}
+
+func TestSettingsHoldNoSecrets(t *testing.T) {
+	t.Parallel()
+
+	// Words that would mean a secret slipped into the settings; token_url is an address.
+	suspect := []string{"secret", "password", "passwd", "apikey", "apitoken", "credential"}
+	looksSecret := func(name string) bool {
+		name = strings.ToLower(strings.ReplaceAll(name, "_", ""))
+		if name == "token" {
+			return true
+		}
+		return slices.ContainsFunc(suspect, func(s string) bool { return strings.Contains(name, s) })
+	}
+
+	var walk func(path string, typ reflect.Type)
+	walk = func(path string, typ reflect.Type) {
+		switch typ.Kind() {
+		case reflect.Struct:
+			for i := range typ.NumField() {
+				f := typ.Field(i)
+				tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+				if looksSecret(f.Name) || looksSecret(tag) {
+					t.Errorf("%s.%s looks like a secret; secrets belong in the keyring", path, f.Name)
+				}
+				walk(path+"."+f.Name, f.Type)
+			}
+		case reflect.Slice, reflect.Map, reflect.Pointer:
+			walk(path, typ.Elem())
+		}
+	}
+	walk("Settings", reflect.TypeFor[Settings]())
+}
+
+func TestSettingsSurviveJSON(t *testing.T) {
+	t.Parallel()
+
+	s := valid()
+	s.Deletion.Policy = map[string]Policy{"api": PolicyKeep}
+
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Default()
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Errorf("JSON round trip changed the settings:\n got %+v\nwant %+v", got, s)
+	}
 }

@@ -2,6 +2,17 @@
 //
 // It is pure: no I/O, no logging. Everything it decides is returned, including the rule that
 // skipped an entity and every value it had to fix to fit Compass's limits.
+//
+// The mapping is data: Rules, which the settings store and the mapping editor change. Compile
+// checks Rules once, naming every problem by its settings key, and gives a Mapper. Map then
+// takes one entity document, the catalog's JSON decoded into a map, and returns either the
+// desired Component or the Skip that says which rule left the entity out. Preview does the
+// same and also shows how each field rule reached its value.
+//
+// Map works in this order: filters (include, then exclude), the field rules (name,
+// description, lifecycle, tier, custom fields), the type table, the owner, links, labels,
+// dependencies and the stable key. Values that break Compass's limits are fixed and a Warning
+// says what changed; nothing is fixed silently.
 package mapping
 
 // Field names used in diffs, field status and source-of-truth tables. Custom fields are named
