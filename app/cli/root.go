@@ -126,6 +126,11 @@ func NewRootCommand(env Env) *cobra.Command {
 	root.SetHelpCommandGroupID(groupMain)
 	root.AddCommand(
 		newGUICommand(env, g),
+		newSyncCommand(env, g),
+		newStatusCommand(env, g),
+		newConfigCommand(env, g),
+		newSecretsCommand(env),
+		newDemoCommand(env, g),
 		newVersionCommand(env),
 		newDevCommand(env),
 	)
