@@ -10,6 +10,7 @@
 package catalogsim
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/hex"
@@ -335,13 +336,24 @@ func (s *Server) stitch(rec *record) {
 		return
 	}
 	sum := sha1.Sum(plain)
-	md["uid"], md["etag"] = rec.uid, hex.EncodeToString(sum[:])
-	body, err := json.Marshal(doc)
-	if err != nil {
-		return
-	}
+	etag := hex.EncodeToString(sum[:])
 
-	rec.etag, rec.body, rec.pending = md["etag"].(string), body, nil
+	rec.etag, rec.body, rec.pending = etag, withIdentity(plain, rec.uid, etag), nil
+}
+
+// withIdentity adds uid and etag to the metadata of an encoded document. Marshal sorts keys,
+// so the first `"metadata":{` follows only apiVersion and kind, plain strings in which an
+// unescaped quote cannot occur.
+func withIdentity(plain []byte, uid, etag string) []byte {
+	const open = `"metadata":{`
+	at := bytes.Index(plain, []byte(open)) + len(open)
+	body := make([]byte, 0, len(plain)+len(uid)+len(etag)+20)
+	body = append(body, plain[:at]...)
+	body = fmt.Appendf(body, `"uid":%q,"etag":%q`, uid, etag)
+	if plain[at] != '}' {
+		body = append(body, ',')
+	}
+	return append(body, plain[at:]...)
 }
 
 func (s *Server) relationsJSON(rec *record) []any {

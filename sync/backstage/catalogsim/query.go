@@ -88,12 +88,13 @@ func matchesAny(filters []filter, v *entityView) bool {
 
 func (f filter) matches(v *entityView) bool {
 	for _, c := range f {
-		var have []string
 		if s, ok := fastValue(v.rec, c.key); ok {
-			have = []string{strings.ToLower(s)}
-		} else {
-			have = searchValues(v.document(), c.key)
+			if s == "" || (len(c.values) > 0 && !slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(s, want) })) {
+				return false
+			}
+			continue
 		}
+		have := searchValues(v.document(), c.key)
 		if len(c.values) == 0 && len(have) == 0 {
 			return false
 		}
