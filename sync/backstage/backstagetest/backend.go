@@ -6,8 +6,8 @@
 // and waits until the catalog has ingested every entity. Put, Remove and Rename edit the catalog
 // files of a running backend and wait until the change shows in the catalog API.
 //
-// When the backend is not installed, Start skips the test, unless BACKSTAGE_TEST_REQUIRED=1
-// is set: then it fails.
+// When the backend is not installed, Start skips the test, unless BACKSTAGE_TEST_REQUIRED=1 is
+// set: then it fails. With go test -short it always skips.
 package backstagetest
 
 import (
@@ -23,7 +23,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -91,6 +90,9 @@ type Backend struct {
 // The backend's log is shown when the test fails.
 func Start(t testing.TB, opts Options) *Backend {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("backstage backend not started with -short")
+	}
 	opts = withDefaults(opts)
 	requireInstalled(t, opts.Dir)
 
@@ -248,7 +250,7 @@ func (b *Backend) startProcess(t testing.TB, configPath string) {
 	cmd.Env = append(os.Environ(), "NODE_ENV=production")
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		t.Fatalf("starting node: %v", err)
@@ -275,13 +277,13 @@ func (b *Backend) stop(pid int) {
 	default:
 	}
 
-	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	terminateGroup(pid)
 	select {
 	case <-b.exited:
 		return
 	case <-time.After(stopGrace):
 	}
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	killGroup(pid)
 	<-b.exited
 }
 

@@ -118,6 +118,33 @@ func TestBackend(t *testing.T) {
 		}
 	})
 
+	t.Run("a field taken out of the file goes away", func(t *testing.T) {
+		ref := "component:default/" + ComponentName(5)
+		e, _ := b.Catalog().Find(ref)
+		delete(e["metadata"].(map[string]any), "description")
+
+		if err := b.Put(e); err != nil {
+			t.Fatal(err)
+		}
+
+		got, _, err := b.Get(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := field(got, "metadata.description"); d != nil {
+			t.Errorf("description = %v, want none", d)
+		}
+	})
+
+	t.Run("putting an unchanged entity returns", func(t *testing.T) {
+		ref := "component:default/" + ComponentName(8)
+		e, _ := b.Catalog().Find(ref)
+
+		if err := b.Put(e); err != nil {
+			t.Fatal(err)
+		}
+	})
+
 	t.Run("an added entity becomes visible", func(t *testing.T) {
 		e := Entity{
 			"apiVersion": apiVersion, "kind": "Component",

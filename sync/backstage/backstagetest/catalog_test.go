@@ -381,3 +381,30 @@ func coversAll(es []Entity, path string, values []string) bool {
 	}
 	return true
 }
+
+func TestSameDocument(t *testing.T) {
+	t.Parallel()
+	base := Entity{"kind": "Component", "metadata": map[string]any{"name": "a", "tags": []any{"x"}}}
+
+	tests := []struct {
+		name  string
+		other Entity
+		want  bool
+	}{
+		{"string slices and any slices encode the same", Entity{
+			"kind": "Component", "metadata": map[string]any{"name": "a", "tags": []string{"x"}},
+		}, true},
+		{"a removed key makes a different document", Entity{
+			"kind": "Component", "metadata": map[string]any{"name": "a"},
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+
+			if got := sameDocument(base, tt.other); got != tt.want {
+				t.Errorf("sameDocument = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -23,22 +23,30 @@ func (b *Backend) Catalog() Catalog {
 }
 
 // Put adds an entity, or replaces the entity with the same ref, in the catalog files, and waits
-// until the catalog serves it: a new etag and every field of the entity as written.
+// until the catalog serves it: a new etag and every field of the entity as written. Putting an
+// entity exactly as the files already hold it waits only until the catalog serves it.
 func (b *Backend) Put(e Entity) error {
 	ref := Ref(e)
 	e = CloneEntity(e)
 
+	var same bool
 	before, err := b.edit(func() error {
-		if fi, ei, ok := b.locate(ref); ok {
-			b.catalog.Files[fi].Entities[ei] = e
-			return b.writeFile(fi)
+		fi, ei, ok := b.locate(ref)
+		if !ok {
+			return b.appendEntity(e)
 		}
-		return b.appendEntity(e)
+		same = sameDocument(b.catalog.Files[fi].Entities[ei], e)
+		b.catalog.Files[fi].Entities[ei] = e
+		return b.writeFile(fi)
 	}, ref)
 	if err != nil {
 		return fmt.Errorf("putting %s: %w", ref, err)
 	}
 
+	if same {
+		// An unchanged document keeps its etag.
+		before = ""
+	}
 	if _, err := b.WaitForEntity(e, before); err != nil {
 		return fmt.Errorf("putting %s: %w", ref, err)
 	}
@@ -250,6 +258,13 @@ func (b *Backend) writeFile(fi int) error {
 		return fmt.Errorf("replacing catalog file: %w", err)
 	}
 	return nil
+}
+
+// sameDocument reports whether two entities encode to the same document.
+func sameDocument(a, b Entity) bool {
+	na, errA := normalize(a)
+	nb, errB := normalize(b)
+	return errA == nil && errB == nil && reflect.DeepEqual(na, nb)
 }
 
 // normalize turns an entity into what its JSON form decodes to, so that it compares with
