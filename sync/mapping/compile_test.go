@@ -68,6 +68,16 @@ func TestCompileNamesEachProblemByItsSettingsKey(t *testing.T) {
 		{"a template that ranges over a number", func(r *Rules) {
 			r.Fields[0].Transforms = []Transform{{Op: OpTemplate, Template: `{{range 1000000000}}{{end}}`}}
 		}, "mapping.fields[0].transforms[0].template", "range over a number"},
+		{"a template that defines another", func(r *Rules) {
+			r.Fields[0].Transforms = []Transform{{Op: OpTemplate, Template: `{{define "x"}}a{{end}}b`}}
+		}, "mapping.fields[0].transforms[0].template", "defining templates"},
+		{"a template that calls another", func(r *Rules) {
+			r.Fields[0].Transforms = []Transform{{Op: OpTemplate, Template: `{{template "field" .}}`}}
+		}, "mapping.fields[0].transforms[0].template", "calling other templates"},
+		{"a template with ranges three deep", func(r *Rules) {
+			r.Fields[0].Transforms = []Transform{{Op: OpTemplate,
+				Template: `{{range .Value}}{{range $.Value}}{{range $.Value}}{{end}}{{end}}{{end}}`}}
+		}, "mapping.fields[0].transforms[0].template", "at most 2 deep"},
 		{"a regular expression that does not compile", func(r *Rules) {
 			r.Fields[0].Transforms = []Transform{{Op: OpReplace, Pattern: "(a"}}
 		}, "mapping.fields[0].transforms[0].pattern", "missing closing )"},

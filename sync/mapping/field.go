@@ -147,37 +147,48 @@ func parseTemplate(text string) (*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range tmpl.Templates() {
-		if err := checkRanges(t.Root); err != nil {
-			return nil, err
-		}
+	if len(tmpl.Templates()) > 1 {
+		return nil, errors.New("defining templates is not allowed")
+	}
+	if err := checkNodes(tmpl.Root, 0); err != nil {
+		return nil, err
 	}
 
 	return tmpl, nil
 }
 
-// checkRanges refuses ranges over numbers, which can spin without writing anything; ranges
-// over entity data are bounded by the data.
-func checkRanges(node parse.Node) error {
+// maxRangeDepth bounds nested ranges, so that the work a template does stays close to the
+// size of the entity.
+const maxRangeDepth = 2
+
+// checkNodes refuses what could make a template run for long without writing anything:
+// ranges over numbers, ranges nested deeper than maxRangeDepth, and calls to other templates,
+// which could recurse.
+func checkNodes(node parse.Node, depth int) error {
 	switch n := node.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return nil
 		}
 		for _, child := range n.Nodes {
-			if err := checkRanges(child); err != nil {
+			if err := checkNodes(child, depth); err != nil {
 				return err
 			}
 		}
+	case *parse.TemplateNode:
+		return errors.New("calling other templates is not allowed")
 	case *parse.RangeNode:
 		if rangesOverNumber(n.Pipe) {
 			return errors.New("range over a number is not allowed")
 		}
-		return errors.Join(checkRanges(n.List), checkRanges(n.ElseList))
+		if depth == maxRangeDepth {
+			return fmt.Errorf("ranges may nest at most %d deep", maxRangeDepth)
+		}
+		return errors.Join(checkNodes(n.List, depth+1), checkNodes(n.ElseList, depth))
 	case *parse.IfNode:
-		return errors.Join(checkRanges(n.List), checkRanges(n.ElseList))
+		return errors.Join(checkNodes(n.List, depth), checkNodes(n.ElseList, depth))
 	case *parse.WithNode:
-		return errors.Join(checkRanges(n.List), checkRanges(n.ElseList))
+		return errors.Join(checkNodes(n.List, depth), checkNodes(n.ElseList, depth))
 	}
 
 	return nil

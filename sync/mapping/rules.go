@@ -70,7 +70,9 @@ const (
 	OpCopy = "copy"
 	// OpTemplate renders Template, a text/template. Dot has .Entity (the document), .Value
 	// (the value so far) and .Get "path" (the value at a path, or nil). Besides the built-in
-	// functions there are lower, upper, trim, replace and join; none does I/O.
+	// functions there are lower, upper, trim, replace and join; none does I/O. A template may
+	// not define or call other templates, range over a number or nest ranges more than two
+	// deep, and may write at most 64 KiB.
 	OpTemplate = "template"
 	// OpMap replaces the value through Values; an unmatched value becomes Default when set.
 	OpMap = "map"
