@@ -130,7 +130,7 @@ func heapInUse() uint64 {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return ms.HeapInuse
+	return ms.HeapAlloc
 }
 
 // stitch makes the server build every served document, as its first request does.

@@ -46,8 +46,9 @@ type Server struct {
 	byRef  map[string]*record
 	byUID  map[string]*record
 	sorted []*record
-	// reverse holds, per target ref, the relations other entities' specs give it.
-	reverse map[string]map[relation]struct{}
+	// reverse holds, per target ref, the relations other entities' specs give it, once per
+	// declaring spec entry.
+	reverse map[string][]relation
 	// dirty lists refs whose served document must be rebuilt; resort says sorted is stale.
 	dirty  map[string]struct{}
 	resort bool
@@ -86,7 +87,7 @@ func New(opts Options) *Server {
 		token:   opts.Token,
 		byRef:   map[string]*record{},
 		byUID:   map[string]*record{},
-		reverse: map[string]map[relation]struct{}{},
+		reverse: map[string][]relation{},
 		dirty:   map[string]struct{}{},
 	}
 }
@@ -254,22 +255,22 @@ func newUID() string {
 // link records the reverse side of rec's relations and marks their targets for rebuilding.
 func (s *Server) link(rec *record) {
 	for _, r := range rec.out {
-		set := s.reverse[r.target]
-		if set == nil {
-			set = map[relation]struct{}{}
-			s.reverse[r.target] = set
-		}
-		set[relation{typ: reverseOf[r.typ], target: rec.ref}] = struct{}{}
+		s.reverse[r.target] = append(s.reverse[r.target], relation{typ: reverseOf[r.typ], target: rec.ref})
 		s.dirty[r.target] = struct{}{}
 	}
 }
 
-// unlink drops what link recorded for rec.
+// unlink drops what link recorded for rec, one reverse entry per relation.
 func (s *Server) unlink(rec *record) {
 	for _, r := range rec.out {
-		delete(s.reverse[r.target], relation{typ: reverseOf[r.typ], target: rec.ref})
-		if len(s.reverse[r.target]) == 0 {
+		back := s.reverse[r.target]
+		if i := slices.Index(back, relation{typ: reverseOf[r.typ], target: rec.ref}); i >= 0 {
+			back = slices.Delete(back, i, i+1)
+		}
+		if len(back) == 0 {
 			delete(s.reverse, r.target)
+		} else {
+			s.reverse[r.target] = back
 		}
 		s.dirty[r.target] = struct{}{}
 	}
@@ -357,10 +358,7 @@ func withIdentity(plain []byte, uid, etag string) []byte {
 }
 
 func (s *Server) relationsJSON(rec *record) []any {
-	all := slices.Clone(rec.out)
-	for r := range s.reverse[rec.ref] {
-		all = append(all, r)
-	}
+	all := slices.Concat(rec.out, s.reverse[rec.ref])
 	slices.SortFunc(all, func(a, b relation) int {
 		if c := strings.Compare(a.typ, b.typ); c != 0 {
 			return c

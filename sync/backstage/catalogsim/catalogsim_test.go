@@ -307,3 +307,18 @@ func TestGeneratedComponentsHaveTheAdvertisedShape(t *testing.T) {
 		t.Errorf("%d components, %d entities", comps, s.Len())
 	}
 }
+
+func TestRepeatedRelationsAreServedOnceAndDroppedTogether(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	twice := []any{"component:default/api", "component:api"}
+	mustPut(t, s, component("api", nil), component("web", map[string]any{"dependsOn": twice}))
+
+	if got := relationsOfDoc(served(t, s, "component:default/api")); !reflect.DeepEqual(got, []string{"dependencyOf component:default/web"}) {
+		t.Errorf("api relations = %v, want one dependencyOf", got)
+	}
+	mustPut(t, s, component("web", nil))
+	if got := relationsOfDoc(served(t, s, "component:default/api")); len(got) != 0 {
+		t.Errorf("api relations after the dependency went = %v", got)
+	}
+}
