@@ -167,3 +167,22 @@ func compareGolden(t *testing.T, path string, got []byte) {
 			"the diff.\ngot:\n%s", path, got)
 	}
 }
+
+func TestPreviewGolden(t *testing.T) {
+	t.Parallel()
+
+	m := mustCompile(t, readRules(t, "testdata/rich-rules.yaml"))
+	var previews []Preview
+	for _, name := range []string{"coupon-api", "api"} {
+		previews = append(previews, m.Preview(readEntity(t, "testdata/entities/"+name+".json"), testEnv()))
+	}
+
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(previews); err != nil {
+		t.Fatal(err)
+	}
+	compareGolden(t, filepath.Join("testdata", "preview.golden"), out.Bytes())
+}

@@ -170,6 +170,19 @@ func TestMapResolvesOwners(t *testing.T) {
 	}
 }
 
+func TestMapWithoutOwnerPathMapsNoOwner(t *testing.T) {
+	t.Parallel()
+
+	rules := Default()
+	rules.Owner.Path = ""
+	rules.Owner.Teams = map[string]string{"web": "ari:cloud:identity::team/web"}
+	c, _ := mustCompile(t, rules).Map(doc(t, plainService), Env{})
+
+	if c.OwnerID != "" || len(warningsFor(c, FieldOwner)) != 0 {
+		t.Errorf("OwnerID = %q, warnings %+v; want no owner and no warning", c.OwnerID, c.Warnings)
+	}
+}
+
 func warningsFor(c Component, field string) []string {
 	var out []string
 	for _, w := range c.Warnings {

@@ -37,7 +37,12 @@ func compileOwner(r OwnerRules, key string, c *checker) owner {
 }
 
 // resolve returns the team ARI for the entity's owner, or a warning saying why there is none.
+// Without a path owners are not mapped and there is no warning.
 func (o *owner) resolve(e *entity, env Env) (string, *Warning) {
+	if o.path.IsZero() {
+		return "", nil
+	}
+
 	raw, _ := o.path.Lookup(e.doc)
 	text := str(raw)
 	if strings.TrimSpace(text) == "" {

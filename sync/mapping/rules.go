@@ -122,6 +122,7 @@ type TypeRule struct {
 // MatchByName is set, by a case-insensitive match of the group's name or title against the
 // team directory.
 type OwnerRules struct {
+	// Path locates the owner ref; empty turns owner mapping off.
 	Path string `yaml:"path" json:"path"`
 	// Teams maps group refs to team ARIs; short refs mean kind group in the default namespace.
 	Teams       map[string]string `yaml:"teams,omitempty" json:"teams,omitempty"`
