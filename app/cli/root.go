@@ -27,6 +27,8 @@ const (
 type Env struct {
 	// Assets holds the built frontend that the window serves.
 	Assets fs.FS
+	// Stdin feeds commands that read input, such as secrets set; nil means os.Stdin.
+	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 	// Getenv reads an environment variable.
@@ -109,6 +111,9 @@ func NewRootCommand(env Env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWindow(cmd.Context(), env, g)
 		},
+	}
+	if env.Stdin != nil {
+		root.SetIn(env.Stdin)
 	}
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)

@@ -38,6 +38,9 @@ type DemoEnv struct {
 	DataDir      string
 	BackstageURL string
 	CompassURL   string
+	// Catalog and Compass are the running simulators, for tests that change them.
+	Catalog *catalogsim.Server
+	Compass *compasssim.Server
 
 	servers []*http.Server
 }
@@ -74,6 +77,7 @@ func StartDemo(dataDir string) (*DemoEnv, error) {
 		return nil, err
 	}
 	d.BackstageURL, d.CompassURL = bsURL, csURL
+	d.Catalog, d.Compass = catalog, sim
 
 	if err := d.writeSettings(); err != nil {
 		d.Close()
