@@ -24,7 +24,6 @@ type Mapper struct {
 	exclude   []filter
 	fields    []field
 	types     []TypeRule
-	typeTruth Truth
 	defType   string
 	owner     owner
 	links     links
@@ -39,26 +38,20 @@ type Mapper struct {
 // problem, each keyed by its settings path under "mapping".
 func Compile(rules Rules) (*Mapper, error) {
 	c := &checker{}
-	m := &Mapper{
-		include:   compileFilters(rules.Filters.Include, "mapping.filters.include", c),
-		exclude:   compileFilters(rules.Filters.Exclude, "mapping.filters.exclude", c),
-		owner:     compileOwner(rules.Owner, "mapping.owner", c),
-		links:     compileLinks(rules.Links, "mapping.links", c),
-		labels:    compileLabels(rules.Labels, "mapping.labels", c),
-		dependsOn: compilePath(rules.DependsOn.Path, "mapping.depends_on.path", c),
-		depKind:   strings.ToLower(rules.DependsOn.DefaultKind),
-		stableKey: rules.StableKeyAnnotation,
-		truth:     map[string]Truth{},
-	}
+	m := &Mapper{stableKey: rules.StableKeyAnnotation, truth: map[string]Truth{}}
+
+	// Sections are compiled in settings order, so the problems come out in that order.
+	m.include = compileFilters(rules.Filters.Include, "mapping.filters.include", c)
 	if len(rules.Filters.Include) == 0 {
 		c.add("mapping.filters.include", "add at least one include rule, for example kinds: [Component]")
 	}
-	if m.depKind == "" {
-		c.add("mapping.depends_on.default_kind", "name the kind of refs written without one")
-	}
-
+	m.exclude = compileFilters(rules.Filters.Exclude, "mapping.filters.exclude", c)
 	m.compileFields(rules.Fields, c)
 	m.compileTypes(rules.Types, c)
+	m.owner = compileOwner(rules.Owner, "mapping.owner", c)
+	m.links = compileLinks(rules.Links, "mapping.links", c)
+	m.labels = compileLabels(rules.Labels, "mapping.labels", c)
+	m.compileDependsOn(rules.DependsOn, c)
 	m.collectTruth(rules)
 
 	if len(c.problems) > 0 {
@@ -66,6 +59,14 @@ func Compile(rules Rules) (*Mapper, error) {
 	}
 
 	return m, nil
+}
+
+func (m *Mapper) compileDependsOn(r DependsOnRules, c *checker) {
+	m.dependsOn = compilePath(r.Path, "mapping.depends_on.path", c)
+	m.depKind = strings.ToLower(strings.TrimSpace(r.DefaultKind))
+	if m.depKind == "" {
+		c.add("mapping.depends_on.default_kind", "name the kind of refs written without one")
+	}
 }
 
 func (m *Mapper) compileFields(rules []FieldRule, c *checker) {
