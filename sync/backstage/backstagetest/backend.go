@@ -43,10 +43,11 @@ const (
 )
 
 const (
-	pollInterval = 250 * time.Millisecond
-	stopGrace    = 10 * time.Second
-	logReadBytes = 1 << 20
-	logTailBytes = 16 << 10
+	pollInterval  = 250 * time.Millisecond
+	startAttempts = 3
+	stopGrace     = 10 * time.Second
+	logReadBytes  = 1 << 20
+	logTailBytes  = 16 << 10
 )
 
 // Options configure Start. Zero values pick the defaults.
@@ -96,34 +97,34 @@ func Start(t testing.TB, opts Options) *Backend {
 	opts = withDefaults(opts)
 	requireInstalled(t, opts.Dir)
 
-	// Prepare the catalog files and the configuration.
+	// Write the catalog files.
 	b := &Backend{
 		Token:   randomToken(t),
 		opts:    opts,
 		client:  &http.Client{Timeout: 10 * time.Second},
-		exited:  make(chan struct{}),
 		catalog: opts.Catalog.Clone(),
 	}
 	root := t.TempDir()
 	b.CatalogDir = filepath.Join(root, "catalog")
-	b.LogPath = filepath.Join(root, "backend.log")
 	if err := b.writeCatalog(); err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
-	b.URL = "http://127.0.0.1:" + strconv.Itoa(port)
-	configPath := filepath.Join(root, "app-config.yaml")
-	if err := writeConfig(configPath, b, port); err != nil {
-		t.Fatal(err)
+
+	// Start the process until it gets a port of its own.
+	began := time.Now()
+	deadline := began.Add(opts.StartTimeout)
+	for attempt := 1; ; attempt++ {
+		err := b.launch(t, root, attempt, deadline)
+		if err == nil {
+			break
+		}
+		if attempt == startAttempts || !portTaken(b.LogPath) {
+			t.Fatalf("starting backstage backend: %v", err)
+		}
+		t.Logf("backstage backend lost its port to another process; starting it again")
 	}
 
-	// Start the process and wait for it.
-	began := time.Now()
-	b.startProcess(t, configPath)
-	deadline := began.Add(opts.StartTimeout)
-	if err := b.waitReady(deadline); err != nil {
-		t.Fatalf("starting backstage backend: %v", err)
-	}
+	// Wait for the whole catalog.
 	ready := time.Now()
 	if err := b.WaitForRefs(b.catalog.Refs(), deadline); err != nil {
 		t.Fatalf("waiting for the initial catalog: %v", err)
@@ -132,6 +133,28 @@ func Start(t testing.TB, opts Options) *Backend {
 		b.URL, ready.Sub(began).Round(time.Millisecond), len(b.catalog.Refs()),
 		time.Since(ready).Round(time.Millisecond))
 	return b
+}
+
+// launch picks a port, writes the configuration, starts the process and waits until it is ready.
+func (b *Backend) launch(t testing.TB, root string, attempt int, deadline time.Time) error {
+	t.Helper()
+
+	port := pickPort(t)
+	b.URL = "http://127.0.0.1:" + strconv.Itoa(port)
+	configPath := filepath.Join(root, fmt.Sprintf("app-config-%d.yaml", attempt))
+	if err := writeConfig(configPath, b, port); err != nil {
+		t.Fatal(err)
+	}
+	b.LogPath = filepath.Join(root, fmt.Sprintf("backend-%d.log", attempt))
+
+	b.startProcess(t, configPath)
+	return b.waitReady(deadline)
+}
+
+// portTaken reports whether the log shows that the port was in use when the backend started.
+func portTaken(logPath string) bool {
+	data, err := os.ReadFile(logPath)
+	return err == nil && strings.Contains(string(data), "EADDRINUSE")
 }
 
 func withDefaults(opts Options) Options {
@@ -188,8 +211,11 @@ func randomToken(t testing.TB) string {
 	return hex.EncodeToString(buf)
 }
 
+// pickPort chooses the port of each start; tests replace it to provoke a taken port.
+var pickPort = freePort
+
 // freePort asks the kernel for a free loopback port. Another process could take it before the
-// backend listens; the backend then exits and Start reports its log.
+// backend listens; the backend then exits, and Start tries again with another port.
 func freePort(t testing.TB) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -240,7 +266,8 @@ func writeConfig(path string, b *Backend, port int) error {
 func (b *Backend) startProcess(t testing.TB, configPath string) {
 	t.Helper()
 
-	logFile, err := os.Create(b.LogPath)
+	logPath := b.LogPath
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatalf("creating backend log: %v", err)
 	}
@@ -255,36 +282,38 @@ func (b *Backend) startProcess(t testing.TB, configPath string) {
 		logFile.Close()
 		t.Fatalf("starting node: %v", err)
 	}
+	exited := make(chan struct{})
+	b.exited = exited
 	go func() {
 		_ = cmd.Wait()
-		close(b.exited)
+		close(exited)
 	}()
 
 	t.Cleanup(func() {
-		b.stop(cmd.Process.Pid)
+		stop(cmd.Process.Pid, exited)
 		logFile.Close()
 		if t.Failed() {
-			t.Logf("backstage backend log without request lines (%s):\n%s", b.LogPath, logTail(b.LogPath))
+			t.Logf("backstage backend log without request lines (%s):\n%s", logPath, logTail(logPath))
 		}
 	})
 }
 
-// stop ends the process group: SIGTERM first, SIGKILL after a grace period.
-func (b *Backend) stop(pid int) {
+// stop ends a process group: SIGTERM first, SIGKILL after a grace period.
+func stop(pid int, exited <-chan struct{}) {
 	select {
-	case <-b.exited:
+	case <-exited:
 		return
 	default:
 	}
 
 	terminateGroup(pid)
 	select {
-	case <-b.exited:
+	case <-exited:
 		return
 	case <-time.After(stopGrace):
 	}
 	killGroup(pid)
-	<-b.exited
+	<-exited
 }
 
 // waitReady polls the readiness endpoint until it answers 200.

@@ -3,6 +3,7 @@ package backstagetest
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -283,4 +284,33 @@ func mustNormalize(t *testing.T, e Entity) map[string]any {
 		t.Fatal(err)
 	}
 	return m
+}
+
+func TestStartRetriesWhenThePortIsTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	calls := 0
+	pickPort = func(t testing.TB) int {
+		calls++
+		if calls == 1 {
+			return taken.Addr().(*net.TCPAddr).Port
+		}
+		return freePort(t)
+	}
+	t.Cleanup(func() { pickPort = freePort })
+
+	b := Start(t, Options{Catalog: GenerateCatalog(CatalogOptions{Components: 3})})
+
+	if calls != 2 {
+		t.Errorf("picked a port %d times, want 2", calls)
+	}
+	if b.URL == "http://"+taken.Addr().String() {
+		t.Errorf("backend URL %s is the taken port", b.URL)
+	}
+	if !portTaken(filepath.Join(filepath.Dir(b.CatalogDir), "backend-1.log")) {
+		t.Error("first log does not show the taken port")
+	}
 }
