@@ -12,11 +12,6 @@ import (
 	"strings"
 )
 
-// ListFields are the fields of a cheap listing: enough to tell entities and their versions apart.
-var ListFields = []string{
-	"kind", "metadata.namespace", "metadata.name", "metadata.uid", "metadata.etag",
-}
-
 // Get fetches one entity by ref from GET /api/catalog/entities/by-name. It reports false, and no
 // error, when the catalog does not hold the entity.
 func (b *Backend) Get(ref string) (Entity, bool, error) {

@@ -1,13 +1,3 @@
-// Package backstagetest runs a real Backstage catalog backend on loopback for integration tests.
-//
-// The backend is a small Node project in the backend directory next to this file, with pinned
-// npm packages; backend/install.sh installs it. Start writes a catalog (GenerateCatalog builds
-// a deterministic one) into files, starts the backend on a free port with a random static token,
-// and waits until the catalog has ingested every entity. Put, Remove and Rename edit the catalog
-// files of a running backend and wait until the change shows in the catalog API.
-//
-// When the backend is not installed, Start skips the test, unless BACKSTAGE_TEST_REQUIRED=1 is
-// set: then it fails. With go test -short it always skips.
 package backstagetest
 
 import (
