@@ -23,47 +23,224 @@ var demoSystems = []struct{ name, team, domain, description string }{
 }
 
 var demoComponents = []demoComponent{
-	{"storefront-web", "website", "storefront", "production", "The shop's customer-facing web app.", []string{"react", "typescript"}, []string{"checkout-service", "catalog-service", "search-service"}, nil},
-	{"mobile-bff", "service", "storefront", "production", "Backend for the iOS and Android apps.", []string{"kotlin", "graphql"}, []string{"catalog-service", "cart-service"}, nil},
-	{"checkout-service", "service", "storefront", "production", "Turns a cart into a paid order.", []string{"go", "grpc"}, []string{"payments-gateway", "cart-service", "resource:orders-db"}, []string{"checkout-api"}},
-	{"cart-service", "service", "storefront", "production", "Keeps shopping carts across devices.", []string{"go", "redis"}, []string{"resource:cache-cluster"}, nil},
-	{"catalog-service", "service", "storefront", "production", "Product data, prices and availability.", []string{"java", "postgres"}, []string{"inventory-service"}, []string{"catalog-api"}},
-	{"search-service", "service", "storefront", "production", "Product search with typo tolerance.", []string{"java", "elasticsearch"}, []string{"search-indexer"}, []string{"search-api"}},
-	{"search-indexer", "service", "storefront", "experimental", "Streams catalog changes into the search index.", []string{"go", "kafka"}, []string{"resource:events-bus"}, nil},
-	{"product-images", "service", "storefront", "production", "Resizes and serves product images.", []string{"rust"}, []string{"resource:assets-bucket"}, nil},
-	{"design-system", "library", "storefront", "production", "Shared React components and tokens.", []string{"react", "typescript"}, nil, nil},
-	{"marketing-site", "website", "storefront", "production", "Campaign and landing pages.", []string{"nextjs"}, nil, nil},
-	{"payments-gateway", "service", "payments", "production", "One API in front of every payment provider.", []string{"java", "pci"}, []string{"fraud-detector", "resource:payments-db"}, []string{"payments-api"}},
-	{"fraud-detector", "service", "payments", "experimental", "Scores orders for fraud risk.", []string{"python", "ml"}, []string{"events-pipeline"}, nil},
-	{"billing-service", "service", "payments", "production", "Subscriptions and recurring charges.", []string{"kotlin", "pci"}, []string{"payments-gateway", "ledger-service"}, nil},
-	{"invoice-renderer", "service", "payments", "production", "Renders invoices as PDF.", []string{"node"}, []string{"billing-service"}, nil},
-	{"refunds-worker", "service", "payments", "production", "Processes refunds in the background.", []string{"go", "kafka"}, []string{"payments-gateway", "resource:events-bus"}, nil},
-	{"payments-sdk-js", "library", "payments", "production", "Browser SDK for card forms.", []string{"typescript", "pci"}, nil, nil},
-	{"ledger-service", "service", "payments", "production", "Double-entry ledger of every money movement.", []string{"go", "postgres"}, []string{"resource:payments-db"}, nil},
-	{"auth-service", "service", "identity", "production", "Sign-in, tokens and sessions.", []string{"go", "oauth"}, []string{"resource:users-db"}, []string{"auth-api"}},
-	{"user-profile-service", "service", "identity", "production", "Names, addresses and preferences.", []string{"java", "gdpr"}, []string{"auth-service", "resource:users-db"}, nil},
-	{"admin-console", "website", "identity", "production", "Back-office console for support staff.", []string{"react"}, []string{"auth-service", "permissions-service"}, nil},
-	{"sso-login-page", "website", "identity", "production", "The single sign-on login page.", []string{"typescript"}, []string{"auth-service"}, nil},
-	{"auth-client-go", "library", "identity", "production", "Go client for the auth API.", []string{"go"}, nil, nil},
-	{"permissions-service", "service", "identity", "experimental", "Role and policy checks.", []string{"go", "opa"}, []string{"auth-service"}, nil},
-	{"shipping-service", "service", "logistics", "production", "Rates, labels and tracking from carriers.", []string{"kotlin"}, []string{"carrier-adapters"}, []string{"shipping-api"}},
-	{"inventory-service", "service", "logistics", "production", "Stock levels per warehouse.", []string{"go", "postgres"}, []string{"resource:orders-db"}, []string{"inventory-api"}},
-	{"warehouse-portal", "website", "logistics", "production", "Pick, pack and ship screens for warehouses.", []string{"vue"}, []string{"inventory-service", "shipping-service"}, nil},
-	{"route-optimizer", "service", "logistics", "experimental", "Plans delivery routes.", []string{"python"}, []string{"shipping-service"}, nil},
-	{"returns-service", "service", "logistics", "deprecated", "Old returns flow, moving into shipping-service.", []string{"php", "legacy"}, []string{"shipping-service"}, nil},
-	{"carrier-adapters", "library", "logistics", "production", "Adapters for each delivery carrier.", []string{"kotlin"}, nil, nil},
-	{"events-pipeline", "service", "data-platform", "production", "Collects product events into the warehouse.", []string{"scala", "kafka"}, []string{"resource:events-bus"}, nil},
-	{"analytics-dashboard", "website", "data-platform", "production", "Self-service dashboards.", []string{"react"}, []string{"reporting-service"}, nil},
-	{"recommendations-service", "service", "data-platform", "experimental", "Products you may also like.", []string{"python", "ml"}, []string{"events-pipeline", "catalog-service"}, nil},
-	{"data-quality-checks", "library", "data-platform", "production", "Checks that run on every pipeline.", []string{"python"}, nil, nil},
-	{"reporting-service", "service", "data-platform", "deprecated", "Nightly CSV reports, replaced by dashboards.", []string{"java", "legacy"}, []string{"events-pipeline"}, nil},
-	{"notifications-service", "service", "developer-platform", "production", "Email, SMS and push notifications.", []string{"go", "kafka"}, []string{"resource:events-bus"}, []string{"notifications-api"}},
-	{"feature-flags-service", "service", "developer-platform", "production", "Feature flags for every service.", []string{"go"}, nil, nil},
-	{"developer-portal", "website", "developer-platform", "production", "Docs and templates for engineers.", []string{"typescript"}, nil, nil},
-	{"logging-lib-java", "library", "developer-platform", "production", "Structured logging for Java services.", []string{"java"}, nil, nil},
-	{"build-tools", "library", "developer-platform", "production", "Shared CI steps and build images.", []string{"bash", "docker"}, nil, nil},
-	{"config-service", "service", "developer-platform", "production", "Runtime configuration for services.", []string{"go"}, []string{"feature-flags-service"}, nil},
-	{"legacy-monolith", "service", "storefront", "deprecated", "The original shop, being taken apart.", []string{"php", "legacy"}, []string{"resource:orders-db", "resource:users-db"}, nil},
+	{
+		name: "storefront-web", typ: "website", system: "storefront", lifecycle: "production",
+		description: "The shop's customer-facing web app.",
+		tags:        []string{"react", "typescript"},
+		deps:        []string{"checkout-service", "catalog-service", "search-service"},
+	},
+	{
+		name: "mobile-bff", typ: "service", system: "storefront", lifecycle: "production",
+		description: "Backend for the iOS and Android apps.",
+		tags:        []string{"kotlin", "graphql"}, deps: []string{"catalog-service", "cart-service"},
+	},
+	{
+		name: "checkout-service", typ: "service", system: "storefront", lifecycle: "production",
+		description: "Turns a cart into a paid order.",
+		tags:        []string{"go", "grpc"},
+		deps:        []string{"payments-gateway", "cart-service", "resource:orders-db"},
+		apis:        []string{"checkout-api"},
+	},
+	{
+		name: "cart-service", typ: "service", system: "storefront", lifecycle: "production",
+		description: "Keeps shopping carts across devices.",
+		tags:        []string{"go", "redis"}, deps: []string{"resource:cache-cluster"},
+	},
+	{
+		name: "catalog-service", typ: "service", system: "storefront", lifecycle: "production",
+		description: "Product data, prices and availability.",
+		tags:        []string{"java", "postgres"},
+		deps:        []string{"inventory-service"},
+		apis:        []string{"catalog-api"},
+	},
+	{
+		name: "search-service", typ: "service", system: "storefront", lifecycle: "production",
+		description: "Product search with typo tolerance.",
+		tags:        []string{"java", "elasticsearch"},
+		deps:        []string{"search-indexer"},
+		apis:        []string{"search-api"},
+	},
+	{
+		name: "search-indexer", typ: "service", system: "storefront", lifecycle: "experimental",
+		description: "Streams catalog changes into the search index.",
+		tags:        []string{"go", "kafka"}, deps: []string{"resource:events-bus"},
+	},
+	{
+		name: "product-images", typ: "service", system: "storefront", lifecycle: "production",
+		description: "Resizes and serves product images.",
+		tags:        []string{"rust"}, deps: []string{"resource:assets-bucket"},
+	},
+	{
+		name: "design-system", typ: "library", system: "storefront", lifecycle: "production",
+		description: "Shared React components and tokens.",
+		tags:        []string{"react", "typescript"},
+	},
+	{
+		name: "marketing-site", typ: "website", system: "storefront", lifecycle: "production",
+		description: "Campaign and landing pages.",
+		tags:        []string{"nextjs"},
+	},
+	{
+		name: "payments-gateway", typ: "service", system: "payments", lifecycle: "production",
+		description: "One API in front of every payment provider.",
+		tags:        []string{"java", "pci"},
+		deps:        []string{"fraud-detector", "resource:payments-db"},
+		apis:        []string{"payments-api"},
+	},
+	{
+		name: "fraud-detector", typ: "service", system: "payments", lifecycle: "experimental",
+		description: "Scores orders for fraud risk.",
+		tags:        []string{"python", "ml"}, deps: []string{"events-pipeline"},
+	},
+	{
+		name: "billing-service", typ: "service", system: "payments", lifecycle: "production",
+		description: "Subscriptions and recurring charges.",
+		tags:        []string{"kotlin", "pci"}, deps: []string{"payments-gateway", "ledger-service"},
+	},
+	{
+		name: "invoice-renderer", typ: "service", system: "payments", lifecycle: "production",
+		description: "Renders invoices as PDF.",
+		tags:        []string{"node"}, deps: []string{"billing-service"},
+	},
+	{
+		name: "refunds-worker", typ: "service", system: "payments", lifecycle: "production",
+		description: "Processes refunds in the background.",
+		tags:        []string{"go", "kafka"}, deps: []string{"payments-gateway", "resource:events-bus"},
+	},
+	{
+		name: "payments-sdk-js", typ: "library", system: "payments", lifecycle: "production",
+		description: "Browser SDK for card forms.",
+		tags:        []string{"typescript", "pci"},
+	},
+	{
+		name: "ledger-service", typ: "service", system: "payments", lifecycle: "production",
+		description: "Double-entry ledger of every money movement.",
+		tags:        []string{"go", "postgres"}, deps: []string{"resource:payments-db"},
+	},
+	{
+		name: "auth-service", typ: "service", system: "identity", lifecycle: "production",
+		description: "Sign-in, tokens and sessions.",
+		tags:        []string{"go", "oauth"}, deps: []string{"resource:users-db"}, apis: []string{"auth-api"},
+	},
+	{
+		name: "user-profile-service", typ: "service", system: "identity", lifecycle: "production",
+		description: "Names, addresses and preferences.",
+		tags:        []string{"java", "gdpr"}, deps: []string{"auth-service", "resource:users-db"},
+	},
+	{
+		name: "admin-console", typ: "website", system: "identity", lifecycle: "production",
+		description: "Back-office console for support staff.",
+		tags:        []string{"react"}, deps: []string{"auth-service", "permissions-service"},
+	},
+	{
+		name: "sso-login-page", typ: "website", system: "identity", lifecycle: "production",
+		description: "The single sign-on login page.",
+		tags:        []string{"typescript"}, deps: []string{"auth-service"},
+	},
+	{
+		name: "auth-client-go", typ: "library", system: "identity", lifecycle: "production",
+		description: "Go client for the auth API.",
+		tags:        []string{"go"},
+	},
+	{
+		name: "permissions-service", typ: "service", system: "identity", lifecycle: "experimental",
+		description: "Role and policy checks.",
+		tags:        []string{"go", "opa"}, deps: []string{"auth-service"},
+	},
+	{
+		name: "shipping-service", typ: "service", system: "logistics", lifecycle: "production",
+		description: "Rates, labels and tracking from carriers.",
+		tags:        []string{"kotlin"}, deps: []string{"carrier-adapters"}, apis: []string{"shipping-api"},
+	},
+	{
+		name: "inventory-service", typ: "service", system: "logistics", lifecycle: "production",
+		description: "Stock levels per warehouse.",
+		tags:        []string{"go", "postgres"},
+		deps:        []string{"resource:orders-db"},
+		apis:        []string{"inventory-api"},
+	},
+	{
+		name: "warehouse-portal", typ: "website", system: "logistics", lifecycle: "production",
+		description: "Pick, pack and ship screens for warehouses.",
+		tags:        []string{"vue"}, deps: []string{"inventory-service", "shipping-service"},
+	},
+	{
+		name: "route-optimizer", typ: "service", system: "logistics", lifecycle: "experimental",
+		description: "Plans delivery routes.",
+		tags:        []string{"python"}, deps: []string{"shipping-service"},
+	},
+	{
+		name: "returns-service", typ: "service", system: "logistics", lifecycle: "deprecated",
+		description: "Old returns flow, moving into shipping-service.",
+		tags:        []string{"php", "legacy"}, deps: []string{"shipping-service"},
+	},
+	{
+		name: "carrier-adapters", typ: "library", system: "logistics", lifecycle: "production",
+		description: "Adapters for each delivery carrier.",
+		tags:        []string{"kotlin"},
+	},
+	{
+		name: "events-pipeline", typ: "service", system: "data-platform", lifecycle: "production",
+		description: "Collects product events into the warehouse.",
+		tags:        []string{"scala", "kafka"}, deps: []string{"resource:events-bus"},
+	},
+	{
+		name: "analytics-dashboard", typ: "website", system: "data-platform", lifecycle: "production",
+		description: "Self-service dashboards.",
+		tags:        []string{"react"}, deps: []string{"reporting-service"},
+	},
+	{
+		name: "recommendations-service", typ: "service", system: "data-platform", lifecycle: "experimental",
+		description: "Products you may also like.",
+		tags:        []string{"python", "ml"}, deps: []string{"events-pipeline", "catalog-service"},
+	},
+	{
+		name: "data-quality-checks", typ: "library", system: "data-platform", lifecycle: "production",
+		description: "Checks that run on every pipeline.",
+		tags:        []string{"python"},
+	},
+	{
+		name: "reporting-service", typ: "service", system: "data-platform", lifecycle: "deprecated",
+		description: "Nightly CSV reports, replaced by dashboards.",
+		tags:        []string{"java", "legacy"}, deps: []string{"events-pipeline"},
+	},
+	{
+		name: "notifications-service", typ: "service", system: "developer-platform", lifecycle: "production",
+		description: "Email, SMS and push notifications.",
+		tags:        []string{"go", "kafka"},
+		deps:        []string{"resource:events-bus"},
+		apis:        []string{"notifications-api"},
+	},
+	{
+		name: "feature-flags-service", typ: "service", system: "developer-platform", lifecycle: "production",
+		description: "Feature flags for every service.",
+		tags:        []string{"go"},
+	},
+	{
+		name: "developer-portal", typ: "website", system: "developer-platform", lifecycle: "production",
+		description: "Docs and templates for engineers.",
+		tags:        []string{"typescript"},
+	},
+	{
+		name: "logging-lib-java", typ: "library", system: "developer-platform", lifecycle: "production",
+		description: "Structured logging for Java services.",
+		tags:        []string{"java"},
+	},
+	{
+		name: "build-tools", typ: "library", system: "developer-platform", lifecycle: "production",
+		description: "Shared CI steps and build images.",
+		tags:        []string{"bash", "docker"},
+	},
+	{
+		name: "config-service", typ: "service", system: "developer-platform", lifecycle: "production",
+		description: "Runtime configuration for services.",
+		tags:        []string{"go"}, deps: []string{"feature-flags-service"},
+	},
+	{
+		name: "legacy-monolith", typ: "service", system: "storefront", lifecycle: "deprecated",
+		description: "The original shop, being taken apart.",
+		tags:        []string{"php", "legacy"}, deps: []string{"resource:orders-db", "resource:users-db"},
+	},
 }
 
 var demoAPIs = []struct{ name, typ, system, description string }{
@@ -128,7 +305,10 @@ func DemoCatalog() []map[string]any {
 	for _, a := range demoAPIs {
 		out = append(out, entity("API", a.name,
 			map[string]any{"title": titleCase(a.name), "description": a.description, "tags": []any{a.typ}},
-			map[string]any{"type": a.typ, "lifecycle": "production", "owner": teamOf(a.system), "system": a.system, "definition": "# " + a.name}))
+			map[string]any{
+				"type": a.typ, "lifecycle": "production", "owner": teamOf(a.system),
+				"system": a.system, "definition": "# " + a.name,
+			}))
 	}
 	for _, r := range demoResources {
 		out = append(out, entity("Resource", r.name,
@@ -155,7 +335,10 @@ func demoGroups() []map[string]any {
 		}
 		seen[s.team] = true
 		out = append(out, entity("Group", s.team,
-			map[string]any{"title": titleCase(strings.TrimPrefix(s.team, "team-")) + " Team", "description": "Owns the " + s.name + " system."},
+			map[string]any{
+				"title":       titleCase(strings.TrimPrefix(s.team, "team-")) + " Team",
+				"description": "Owns the " + s.name + " system.",
+			},
 			map[string]any{"type": "team", "parent": "engineering", "children": []any{}}))
 	}
 	return out
@@ -179,7 +362,8 @@ func demoComponentEntity(i int, c demoComponent) map[string]any {
 		links = append(links, link("https://"+c.name+".acme.example", "Live site", "web", "website"))
 	}
 	if c.lifecycle == "deprecated" {
-		links = append(links, link("https://acme.atlassian.net/browse/MIGR-"+fmt.Sprint(100+i), "Migration plan", "docs", "project"))
+		plan := fmt.Sprintf("https://acme.atlassian.net/browse/MIGR-%d", 100+i)
+		links = append(links, link(plan, "Migration plan", "docs", "project"))
 	}
 
 	spec := map[string]any{

@@ -88,21 +88,34 @@ func matchesAny(filters []filter, v *entityView) bool {
 
 func (f filter) matches(v *entityView) bool {
 	for _, c := range f {
+		var have []string
 		if s, ok := fastValue(v.rec, c.key); ok {
-			if s == "" || (len(c.values) > 0 && !slices.ContainsFunc(c.values, func(want string) bool { return strings.EqualFold(s, want) })) {
-				return false
+			if s != "" {
+				have = []string{s}
 			}
-			continue
+		} else {
+			have = searchValues(v.document(), c.key)
 		}
-		have := searchValues(v.document(), c.key)
-		if len(c.values) == 0 && len(have) == 0 {
-			return false
-		}
-		if len(c.values) > 0 && !slices.ContainsFunc(c.values, func(want string) bool { return slices.Contains(have, want) }) {
+		if !c.holds(have) {
 			return false
 		}
 	}
 	return true
+}
+
+// holds reports whether the values an entity has at the condition's key satisfy it.
+func (c condition) holds(have []string) bool {
+	if len(c.values) == 0 {
+		return len(have) > 0
+	}
+	for _, want := range c.values {
+		for _, h := range have {
+			if strings.EqualFold(h, want) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // searchValues returns the lower-cased values at a lower-cased dotted key, as the catalog's
