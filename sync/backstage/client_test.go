@@ -280,6 +280,9 @@ func TestServerErrorMessage(t *testing.T) {
 	if !strings.Contains(err.Error(), "backstage answered 502 Bad Gateway: upstream broken") {
 		t.Errorf("message = %q", err)
 	}
+	if !apiErr.Retryable() || (&APIError{StatusCode: 400}).Retryable() {
+		t.Error("Retryable() must hold for a 502 and not for a 400")
+	}
 }
 
 func TestUnreachableHostIsTyped(t *testing.T) {

@@ -11,7 +11,8 @@ var (
 	// with an empty body (an unknown route) or a success answer that is not JSON (a web page).
 	// The base URL is almost always wrong: it must be the backend's base URL, the one in front of
 	// /api/catalog.
-	ErrNotCatalog = errors.New("no backstage catalog at this address: check the base URL (the backend URL in front of /api/catalog)")
+	ErrNotCatalog = errors.New(
+		"no backstage catalog at this address: check the base URL (the backend URL in front of /api/catalog)")
 
 	// ErrUnauthorized is returned, wrapped in an *APIError or a *TokenError, when the catalog or
 	// the token endpoint rejects the credentials (HTTP 401).
@@ -78,6 +79,11 @@ func (e *APIError) Error() string {
 // Unwrap returns the sentinel that classifies the error, or nil.
 func (e *APIError) Unwrap() error {
 	return e.kind
+}
+
+// Retryable reports whether the same request may succeed later: a 5xx answer or 429.
+func (e *APIError) Retryable() bool {
+	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
 }
 
 // UnreachableError is returned when the catalog or the token endpoint cannot be reached at all:
