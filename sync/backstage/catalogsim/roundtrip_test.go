@@ -242,3 +242,35 @@ func TestEtagsTellWhatChanged(t *testing.T) {
 func jsonDecode(data []byte, v any) error {
 	return json.Unmarshal(data, v)
 }
+
+func TestConcurrentWritesAndListings(t *testing.T) {
+	t.Parallel()
+	sim, c := start(t, catalogsim.Generate(400, 4))
+	extra := catalogsim.Generate(50, 6)[1:]
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i, e := range extra {
+			if err := sim.Put(e); err != nil {
+				t.Error(err)
+			}
+			if i%2 == 0 {
+				name := e["metadata"].(map[string]any)["name"].(string)
+				if _, err := sim.Delete("component:default/" + name); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}()
+
+	for range 3 {
+		refs, total := listRefs(t, c, []string{"kind=component"}, 25, nil)
+		if len(refs) < 400 || total < 400 {
+			t.Errorf("listed %d of total %d, want at least the 400 that never change", len(refs), total)
+		}
+	}
+	<-done
+	if got := sim.Len(); got != 400+8+25 {
+		t.Errorf("Len = %d, want 433", got)
+	}
+}
