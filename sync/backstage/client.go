@@ -194,8 +194,7 @@ type request struct {
 	body  []byte
 }
 
-// call sends r to the catalog and decodes a 200 answer into out. A 401 with a cached OAuth2
-// token is retried once with a fresh token.
+// call sends r to the catalog and decodes a 200 answer into out.
 func (c *Client) call(ctx context.Context, r request, out any) error {
 	resp, err := c.sendCatalog(ctx, r)
 	if err != nil {
@@ -209,6 +208,8 @@ func (c *Client) call(ctx context.Context, r request, out any) error {
 	return decodeBody(resp, out)
 }
 
+// sendCatalog sends r with credentials. A 401 to a cached OAuth2 token (revoked or rotated
+// early) is retried once with a fresh token.
 func (c *Client) sendCatalog(ctx context.Context, r request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		req, err := c.newRequest(ctx, r)
