@@ -15,6 +15,12 @@ import (
 type stage struct {
 	batch  compass.Batch
 	owners []string
+	// intents, when set, line up with the mutations: each request writes the intents of its
+	// mutations to the store before it goes out.
+	intents []Intent
+	// once sends each request a single time unless Compass refused it with a rate limit, for
+	// mutations that must not run twice (creates).
+	once bool
 }
 
 func (s *stage) own(ref string, idx int) {
@@ -61,51 +67,107 @@ func (r *run) apply(ctx context.Context) error {
 }
 
 func (r *run) applyCreates(ctx context.Context, actions []plan.Action) error {
-	var st stage
-	var intents []Intent
+	pending := map[string]plan.Action{}
 	for _, a := range actions {
-		if a.Kind != plan.KindCreate {
+		if a.Kind == plan.KindCreate {
+			pending[a.Ref] = a
+		}
+	}
+
+	// A create whose request failed without an answer may have run: look it up before sending
+	// it again, so that a lost answer never turns into a duplicate.
+	for round := 0; len(pending) > 0; round++ {
+		unsure, err := r.sendCreates(ctx, actions, pending)
+		if err != nil {
+			return err
+		}
+		if len(unsure) == 0 || round == createRounds-1 {
+			for ref, cause := range unsure {
+				r.fail(ref, fmt.Errorf("creating component: %w", cause))
+				r.unsure[ref] = true
+			}
+			return nil
+		}
+		pending, err = r.settle(ctx, actions, unsure)
+		if err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+// createRounds bounds the attempts at creates whose requests went unanswered.
+const createRounds = 3
+
+// sendCreates sends the creates of pending, in plan order, and returns the refs whose request
+// failed in a way that leaves open whether Compass ran it.
+func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending map[string]plan.Action) (map[string]error, error) {
+	st := stage{once: true}
+	for _, a := range actions {
+		if _, ok := pending[a.Ref]; !ok {
 			continue
 		}
-		in := compass.ComponentInput{
-			Name:         a.Component.Name,
-			Description:  a.Component.Description,
-			TypeID:       a.Component.TypeID,
-			OwnerID:      a.Component.OwnerID,
-			Labels:       a.Component.Labels,
-			Links:        toCompassLinks(a.Component.Links),
-			Lifecycle:    a.Component.Lifecycle,
-			Tier:         a.Component.Tier,
-			CustomFields: r.customValues(a.Ref, a.Component.CustomFields),
-		}
-		st.own(a.Ref, st.batch.CreateComponent(in))
-		intents = append(intents, Intent{
+		st.own(a.Ref, st.batch.CreateComponent(r.componentInput(a)))
+		st.intents = append(st.intents, Intent{
 			ID: r.result.RunID + "/" + a.Ref, Ref: a.Ref, Operation: "create", Name: a.Component.Name,
 		})
-	}
-	if st.batch.Len() == 0 {
-		return nil
-	}
-	// Written before the creates go out, so that a crash between a create and its alias can be
-	// repaired by the next run instead of leaving a duplicate behind.
-	if err := r.cfg.Store.PutIntents(intents); err != nil {
-		return fmt.Errorf("recording intents: %w", err)
 	}
 
 	results, err := r.send(ctx, &st)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	unsure := map[string]error{}
 	for i, res := range results {
 		ref := st.owners[i]
-		if res.Err != nil {
+		switch {
+		case res.Err == nil:
+			r.created[ref] = res.ComponentID
+		case compass.IsTransient(res.Err) && !errors.Is(res.Err, compass.ErrRateLimited):
+			unsure[ref] = res.Err
+		default:
 			r.fail(ref, fmt.Errorf("creating component: %w", res.Err))
-			continue
 		}
-		r.created[ref] = res.ComponentID
 	}
 
-	return nil
+	return unsure, nil
+}
+
+// settle looks up the components of unanswered creates by name and returns the creates that
+// did not run and are to be sent again.
+func (r *run) settle(ctx context.Context, actions []plan.Action, unsure map[string]error) (map[string]plan.Action, error) {
+	again := map[string]plan.Action{}
+	for _, a := range actions {
+		if _, ok := unsure[a.Ref]; !ok {
+			continue
+		}
+		id, _, err := r.findCreated(ctx, Intent{Ref: a.Ref, Name: a.Component.Name})
+		if err != nil {
+			return nil, fmt.Errorf("looking up unanswered creates: %w", err)
+		}
+		if id != "" {
+			r.created[a.Ref] = id
+			continue
+		}
+		again[a.Ref] = a
+	}
+
+	return again, nil
+}
+
+func (r *run) componentInput(a plan.Action) compass.ComponentInput {
+	return compass.ComponentInput{
+		Name:         a.Component.Name,
+		Description:  a.Component.Description,
+		TypeID:       a.Component.TypeID,
+		OwnerID:      a.Component.OwnerID,
+		Labels:       a.Component.Labels,
+		Links:        toCompassLinks(a.Component.Links),
+		Lifecycle:    a.Component.Lifecycle,
+		Tier:         a.Component.Tier,
+		CustomFields: r.customValues(a.Ref, a.Component.CustomFields),
+	}
 }
 
 func (r *run) applyAliases(ctx context.Context, actions []plan.Action) error {
@@ -159,7 +221,10 @@ func (r *run) undoOrphanCreates(ctx context.Context, actions []plan.Action) erro
 			st.own(a.Ref, st.batch.DeleteComponent(id))
 			delete(r.created, a.Ref)
 		}
-		done = append(done, r.result.RunID+"/"+a.Ref)
+		// A create that went unanswered keeps its intent for the next run to settle.
+		if !r.unsure[a.Ref] {
+			done = append(done, r.result.RunID+"/"+a.Ref)
+		}
 	}
 	if st.batch.Len() > 0 {
 		if _, err := r.send(ctx, &st); err != nil {
@@ -332,17 +397,29 @@ func (r *run) componentOf(ref, id string) string {
 // retried. An auth failure stops the run; any other request failure fails the items of that
 // request only.
 func (r *run) send(ctx context.Context, st *stage) ([]compass.Result, error) {
-	parts := st.batch.Split(r.cfg.BatchSize)
+	size := r.cfg.BatchSize
+	parts := st.batch.Split(size)
 	results := make([][]compass.Result, len(parts))
 	errs := make([]error, len(parts))
 	sem := make(chan struct{}, r.cfg.Concurrency)
+	do := r.cfg.Pacer.Do
+	if st.once {
+		do = r.cfg.Pacer.DoOnce
+	}
 	var wg sync.WaitGroup
 	for i, part := range parts {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			errs[i] = r.cfg.Pacer.Do(ctx, func() error {
+			if len(st.intents) > 0 {
+				intents := st.intents[i*size : min((i+1)*size, len(st.intents))]
+				if err := r.cfg.Store.PutIntents(intents); err != nil {
+					errs[i] = &intentError{err: err}
+					return
+				}
+			}
+			errs[i] = do(ctx, func() error {
 				var err error
 				results[i], err = r.cfg.Target.SendBatch(ctx, part)
 				return err
@@ -358,6 +435,10 @@ func (r *run) send(ctx context.Context, st *stage) ([]compass.Result, error) {
 			out = append(out, results[i]...)
 			continue
 		}
+		var ierr *intentError
+		if errors.As(err, &ierr) {
+			return nil, fmt.Errorf("recording intents: %w", ierr.err)
+		}
 		if errors.Is(err, compass.ErrUnauthorized) || ctx.Err() != nil {
 			return nil, fmt.Errorf("sending changes to compass: %w", err)
 		}
@@ -369,6 +450,11 @@ func (r *run) send(ctx context.Context, st *stage) ([]compass.Result, error) {
 
 	return out, nil
 }
+
+// intentError marks a request that was not sent because its intents could not be written.
+type intentError struct{ err error }
+
+func (e *intentError) Error() string { return "recording intents: " + e.err.Error() }
 
 // fail records the first failure of an item.
 func (r *run) fail(ref string, err error) {

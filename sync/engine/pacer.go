@@ -84,6 +84,17 @@ func (p *Pacer) Figures() (rateLimited, retries int64, waited time.Duration) {
 
 // Do calls fn until it succeeds, fails permanently, or the retries run out.
 func (p *Pacer) Do(ctx context.Context, fn func() error) error {
+	return p.do(ctx, fn, true)
+}
+
+// DoOnce calls fn like Do but retries only after rate-limit answers, by which Compass refused
+// the request before running it. Any other failure is returned at once: the request may have
+// run, and sending it again could run it twice.
+func (p *Pacer) DoOnce(ctx context.Context, fn func() error) error {
+	return p.do(ctx, fn, false)
+}
+
+func (p *Pacer) do(ctx context.Context, fn func() error, retry bool) error {
 	var transient, limited int
 	for {
 		if err := p.wait(ctx); err != nil {
@@ -107,7 +118,7 @@ func (p *Pacer) Do(ctx context.Context, fn func() error) error {
 			if werr := p.pause(ctx, p.slowDown(rl.RetryAfter)); werr != nil {
 				return werr
 			}
-		case compass.IsTransient(err) && ctx.Err() == nil:
+		case retry && compass.IsTransient(err) && ctx.Err() == nil:
 			transient++
 			if transient > p.opts.MaxRetries {
 				return err

@@ -19,11 +19,27 @@ func (r *run) recoverIntents(ctx context.Context) error {
 	}
 	r.cfg.Logger.Info("repairing an interrupted run", "run_id", r.result.RunID, "intents", len(intents))
 
+	find := r.findCreated
+	if len(intents) > searchThreshold {
+		idx, err := r.indexCompass(ctx)
+		if err != nil {
+			return fmt.Errorf("repairing interrupted run: %w", err)
+		}
+		find = idx.find
+	}
+
 	source := r.cfg.Policy.Source
 	var done []string
 	var st stage
+	seen := map[string]bool{}
 	for _, in := range intents {
-		id, needsAlias, err := r.findCreated(ctx, in)
+		done = append(done, in.ID)
+		// Several runs may have left an intent for the same entity; one lookup settles them.
+		if seen[in.Ref] {
+			continue
+		}
+		seen[in.Ref] = true
+		id, needsAlias, err := find(ctx, in)
 		if err != nil {
 			return fmt.Errorf("repairing interrupted run: %w", err)
 		}
@@ -35,7 +51,6 @@ func (r *run) recoverIntents(ctx context.Context) error {
 				st.own(in.Ref, st.batch.CreateExternalAlias(id, compass.ExternalAlias{Source: source, ID: in.Ref}))
 			}
 		}
-		done = append(done, in.ID)
 	}
 	if st.batch.Len() > 0 {
 		results, err := r.send(ctx, &st)
@@ -49,9 +64,9 @@ func (r *run) recoverIntents(ctx context.Context) error {
 		}
 	}
 
-	puts := make([]Record, 0, len(intents))
-	for _, in := range intents {
-		if rec, ok := r.records[in.Ref]; ok && rec.ComponentID != "" {
+	puts := make([]Record, 0, len(seen))
+	for ref := range seen {
+		if rec, ok := r.records[ref]; ok && rec.ComponentID != "" {
 			puts = append(puts, rec)
 		}
 	}
@@ -105,4 +120,61 @@ func hasSource(aliases []compass.ExternalAlias, source string) bool {
 		}
 	}
 	return false
+}
+
+// compassIndex holds every Compass component by our alias and, for those without it, by
+// lower-cased name: one paged read instead of a lookup per intent.
+type compassIndex struct {
+	byAlias map[string]string
+	byName  map[string][]string
+}
+
+// indexCompass pages through every Compass component.
+func (r *run) indexCompass(ctx context.Context) (*compassIndex, error) {
+	idx := &compassIndex{byAlias: map[string]string{}, byName: map[string][]string{}}
+	source := r.cfg.Policy.Source
+	after := ""
+	for {
+		var page *compass.ComponentPage
+		err := r.cfg.Pacer.Do(ctx, func() error {
+			var err error
+			page, err = r.cfg.Target.SearchComponents(ctx, compass.SearchOptions{First: searchPage, After: after})
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading compass components: %w", err)
+		}
+		for _, c := range page.Components {
+			if !hasSource(c.ExternalAliases, source) {
+				key := strings.ToLower(c.Name)
+				idx.byName[key] = append(idx.byName[key], c.ID)
+				continue
+			}
+			for _, a := range c.ExternalAliases {
+				if a.Source == source {
+					idx.byAlias[strings.ToLower(a.ID)] = c.ID
+				}
+			}
+		}
+		if !page.HasNextPage || page.EndCursor == "" {
+			return idx, nil
+		}
+		after = page.EndCursor
+	}
+}
+
+// find looks an intent up in the index like findCreated does remotely; a component found by
+// name is taken off the index so that no other intent claims it.
+func (idx *compassIndex) find(_ context.Context, in Intent) (id string, needsAlias bool, err error) {
+	if id := idx.byAlias[strings.ToLower(in.Ref)]; id != "" {
+		return id, false, nil
+	}
+	key := strings.ToLower(in.Name)
+	ids := idx.byName[key]
+	if in.Name == "" || len(ids) == 0 {
+		return "", false, nil
+	}
+	idx.byName[key] = ids[1:]
+
+	return ids[0], true, nil
 }

@@ -48,6 +48,7 @@ type run struct {
 	plan     plan.Plan
 	created  map[string]string // ref -> new component id
 	outcome  map[string]error  // ref -> item failure
+	unsure   map[string]bool   // refs whose create went unanswered: intent kept
 	defs     map[string]compass.CustomFieldDefinition
 	base     compass.Stats
 	baseBS   int64
@@ -81,6 +82,7 @@ func newRun(e *Engine, opts Options) *run {
 		unalias:  map[string][]plan.Current{},
 		created:  map[string]string{},
 		outcome:  map[string]error{},
+		unsure:   map[string]bool{},
 		base:     e.cfg.Target.Stats(),
 		baseBS:   e.cfg.Source.Requests(),
 	}
