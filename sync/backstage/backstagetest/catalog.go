@@ -144,6 +144,11 @@ func Ref(e Entity) string {
 
 // Encode writes the entities of a file as YAML documents separated by "---".
 func (f File) Encode() ([]byte, error) {
+	if len(f.Entities) == 0 {
+		// The YAML encoder refuses to close a stream without documents; an empty file is what
+		// the catalog reads as "no entities".
+		return []byte{}, nil
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)

@@ -408,3 +408,11 @@ func TestSameDocument(t *testing.T) {
 		})
 	}
 }
+
+func TestFileEncodeOfAFileWithoutEntitiesIsEmpty(t *testing.T) {
+	t.Parallel()
+	data, err := File{Name: "empty.yaml"}.Encode()
+	if err != nil || len(data) != 0 {
+		t.Fatalf("Encode() = %q, %v; want an empty file", data, err)
+	}
+}
