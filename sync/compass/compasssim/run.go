@@ -27,7 +27,12 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, out io.Writer)
 		return fmt.Errorf("listening for the compass simulator: %w", err)
 	}
 
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Requests see ctx end, so injected latency does not hold up the shutdown.
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
 	fmt.Fprintf(out, "Compass simulator listening on http://%s/gateway/api/graphql\n", ln.Addr())
 	fmt.Fprintf(out, "Site %s, cloud id %s: sign in as %s with the API token given in the options\n",
 		s.opts.SiteHost, s.opts.CloudID, s.opts.Email)

@@ -137,11 +137,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized"})
 		return
 	}
+	// Reading the body before any delay lets the server notice a client that gives up.
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		s.stats.rejectedMalformed.Add(1)
+		writeJSON(w, http.StatusBadRequest, map[string]any{
+			"errors": []responseError{{Message: "reading request body"}},
+		})
+		return
+	}
 	if !s.applyFaults(w, r) {
 		return
 	}
 
-	req, err := decodeRequest(r)
+	req, err := decodeRequest(body)
 	if err != nil {
 		s.stats.rejectedMalformed.Add(1)
 		writeJSON(w, http.StatusBadRequest, map[string]any{
@@ -162,9 +171,9 @@ func (s *Server) authorized(r *http.Request) bool {
 	return emailOK&tokenOK == 1
 }
 
-func decodeRequest(r *http.Request) (graphqlRequest, error) {
+func decodeRequest(body []byte) (graphqlRequest, error) {
 	var req graphqlRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBodyBytes))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&req); err != nil {
 		return req, fmt.Errorf("decoding request body: %w", err)
