@@ -39,7 +39,8 @@ type run struct {
 	etags    map[string]string
 	docs     []map[string]any
 	orphans  map[string]bool
-	fresh    map[string]bool // refs whose etag did not change: nothing to do
+	linkedTo map[string]string // component id -> ref, built when an unknown alias shows up
+	fresh    map[string]bool   // refs whose etag did not change: nothing to do
 	desired  []mapping.Component
 	skipped  []mapping.Skip
 	warnings map[string][]string
@@ -275,6 +276,13 @@ func (r *run) readCompass(ctx context.Context) error {
 	if r.opts.Full || len(fresh) > searchThreshold {
 		return r.readAll(ctx)
 	}
+	// Managed components whose entity is gone may be renamed, deprecated or deleted: the plan
+	// needs what they hold now, relationships included.
+	for ref, rec := range r.records {
+		if rec.ComponentID != "" && !r.listed[ref] {
+			ids = append(ids, rec.ComponentID)
+		}
+	}
 	if err := r.readByID(ctx, ids); err != nil {
 		return err
 	}
@@ -369,7 +377,9 @@ func (r *run) see(c *compass.Component) {
 		rec, ok := r.records[ref]
 		if !ok || rec.ComponentID == "" {
 			// A component carrying our alias that the store does not know: an earlier run
-			// created it and stopped before recording it. Take it over instead of duplicating it.
+			// created it or moved the alias to it and stopped before recording that. Take it
+			// over instead of duplicating it.
+			r.unlinkOthers(c, ref)
 			rec.Ref = ref
 			rec.ComponentID = c.ID
 			r.records[ref] = rec
@@ -380,6 +390,26 @@ func (r *run) see(c *compass.Component) {
 		key := strings.ToLower(c.Name)
 		r.unalias[key] = append(r.unalias[key], cur)
 	}
+}
+
+// unlinkOthers forgets the link of any other ref to c whose alias c no longer carries: the alias
+// in Compass is the truth, and one component belongs to one ref.
+func (r *run) unlinkOthers(c *compass.Component, ref string) {
+	if r.linkedTo == nil {
+		r.linkedTo = make(map[string]string, len(r.records))
+		for other, rec := range r.records {
+			if rec.ComponentID != "" {
+				r.linkedTo[rec.ComponentID] = other
+			}
+		}
+	}
+	other, ok := r.linkedTo[c.ID]
+	if ok && other != ref && !c.HasAlias(r.cfg.Policy.Source, other) {
+		rec := r.records[other]
+		rec.ComponentID, rec.Applied = "", nil
+		r.records[other] = rec
+	}
+	r.linkedTo[c.ID] = ref
 }
 
 // makePlan computes the plan from everything read.
