@@ -9,9 +9,9 @@ WAILS="$REPO_ROOT/build/wails-cli/bin/wails"
 BINARY="$REPO_ROOT/build/bin/backstage-sync"
 WINDOW_TITLE="Backstage Sync for Compass"
 
-# log prints a step heading.
+# log prints a step heading with the time of day, so slow steps show in the output.
 log() {
-  printf '==> %s\n' "$*"
+  printf '==> %s  [%(%T)T]\n' "$*" -1
 }
 
 # die prints an error and stops.
