@@ -188,3 +188,14 @@ func TestValidateDocumentListsEveryProblem(t *testing.T) {
 		t.Errorf("error %q should list two problems", err)
 	}
 }
+
+// jsonMarshal encodes like the standard library without escaping HTML, as the simulator does.
+func jsonMarshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
