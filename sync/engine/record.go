@@ -23,6 +23,15 @@ func (r *run) record() error {
 		}
 	}
 
+	// Links corrected from Compass's aliases are stored even when no action touches them.
+	for ref := range r.touched {
+		if _, ok := puts[ref]; !ok {
+			rec := r.records[ref]
+			rec.Ref = ref
+			puts[ref] = rec
+		}
+	}
+
 	statuses := make([]Status, 0, len(r.plan.Actions))
 	for _, a := range r.plan.Actions {
 		err := r.outcome[a.Ref]

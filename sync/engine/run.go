@@ -40,6 +40,7 @@ type run struct {
 	docs     []map[string]any
 	orphans  map[string]bool
 	linkedTo map[string]string // component id -> ref, built when an unknown alias shows up
+	touched  map[string]bool   // refs whose record the run corrected from what Compass holds
 	fresh    map[string]bool   // refs whose etag did not change: nothing to do
 	desired  []mapping.Component
 	skipped  []mapping.Skip
@@ -408,8 +409,17 @@ func (r *run) unlinkOthers(c *compass.Component, ref string) {
 		rec := r.records[other]
 		rec.ComponentID, rec.Applied = "", nil
 		r.records[other] = rec
+		r.touch(other)
 	}
 	r.linkedTo[c.ID] = ref
+	r.touch(ref)
+}
+
+func (r *run) touch(ref string) {
+	if r.touched == nil {
+		r.touched = map[string]bool{}
+	}
+	r.touched[ref] = true
 }
 
 // makePlan computes the plan from everything read.
