@@ -20,8 +20,12 @@ var schemaSDL string
 // schema is the parsed subset, loaded once; a broken embedded schema is a build defect.
 var schema = gqlparser.MustLoadSchema(&ast.Source{Name: "schema.graphql", Input: schemaSDL})
 
-// maxCachedDocuments bounds the document cache so arbitrary input cannot grow it without end.
-const maxCachedDocuments = 4096
+// The document cache is bounded in entries and in bytes of document text, so arbitrary input
+// cannot grow it without end; when either bound is reached it starts again empty.
+const (
+	maxCachedDocuments = 4096
+	maxCachedBytes     = 64 << 20
+)
 
 // SchemaSDL returns the Compass schema subset the simulator serves, in GraphQL SDL.
 func SchemaSDL() string {
@@ -69,8 +73,9 @@ type loadedDocument struct {
 // documentCache remembers validation outcomes by document text. Validated documents are only
 // read after they enter the cache, so they are shared between requests.
 type documentCache struct {
-	mu   sync.RWMutex
-	docs map[string]loadedDocument
+	mu    sync.RWMutex
+	docs  map[string]loadedDocument
+	bytes int
 }
 
 func newDocumentCache() *documentCache {
@@ -90,10 +95,14 @@ func (c *documentCache) load(text string) loadedDocument {
 	got = loadedDocument{doc: doc, errs: errs}
 
 	c.mu.Lock()
-	if len(c.docs) >= maxCachedDocuments {
+	if len(c.docs) >= maxCachedDocuments || c.bytes+len(text) > maxCachedBytes {
 		clear(c.docs)
+		c.bytes = 0
 	}
-	c.docs[text] = got
+	if _, ok := c.docs[text]; !ok {
+		c.docs[text] = got
+		c.bytes += len(text)
+	}
 	c.mu.Unlock()
 	return got
 }

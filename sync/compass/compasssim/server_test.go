@@ -3,6 +3,7 @@ package compasssim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -50,9 +51,18 @@ func postAs(t *testing.T, url, email, token, query string, vars map[string]any) 
 
 func postRaw(t *testing.T, url, email, token string, body []byte) response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	resp, err := tryPost(url, email, token, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return resp
+}
+
+// tryPost sends one request and decodes the answer; it is safe to call from any goroutine.
+func tryPost(url, email, token string, body []byte) (response, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return response{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if email != "" || token != "" {
@@ -60,13 +70,13 @@ func postRaw(t *testing.T, url, email, token string, body []byte) response {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
 	defer resp.Body.Close()
 
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
 	out := response{Status: resp.StatusCode, Header: resp.Header, Raw: buf.Bytes()}
 	var decoded struct {
@@ -74,10 +84,10 @@ func postRaw(t *testing.T, url, email, token string, body []byte) response {
 		Errors []map[string]any `json:"errors"`
 	}
 	if err := json.Unmarshal(out.Raw, &decoded); err != nil {
-		t.Fatalf("decoding %q: %v", out.Raw, err)
+		return out, fmt.Errorf("decoding %q: %w", out.Raw, err)
 	}
 	out.Data, out.Errors = decoded.Data, decoded.Errors
-	return out
+	return out, nil
 }
 
 // dig walks a decoded JSON value along keys and list indexes.
