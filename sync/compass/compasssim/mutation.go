@@ -190,7 +190,8 @@ func (s *Server) customFieldFromInput(in map[string]any) (v CustomFieldValue, em
 	v.DefinitionID, _ = str(body, "definitionId")
 	def := s.definitions[v.DefinitionID]
 	if def == nil {
-		return v, false, notFound(errCustomFieldUnknown, fmt.Sprintf("Custom field definition %q does not exist", v.DefinitionID))
+		msg := fmt.Sprintf("Custom field definition %q does not exist", v.DefinitionID)
+		return v, false, notFound(errCustomFieldUnknown, msg)
 	}
 	if kind := customKindInputs[member]; kind != def.Kind {
 		msg := fmt.Sprintf("Custom field %q takes a %s value", def.Name, strings.ToLower(string(def.Kind)))

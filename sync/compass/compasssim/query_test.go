@@ -18,6 +18,10 @@ func TestComponentQueriesAnswerQueryErrors(t *testing.T) {
 	f := newFixture(t, sim, url)
 	missing := f.a[:len(f.a)-4] + "0000"
 
+	byID := `query($id: ID!) { compass { r: component(id: $id) { ` + resultFields + ` } } }`
+	byAlias := `query($c: ID!, $id: ID!, $s: ID!) { compass {
+  r: componentByExternalAlias(cloudId: $c, externalID: $id, externalSource: $s) { ` + resultFields + ` } } }`
+
 	tests := []struct {
 		name      string
 		doc       string
@@ -28,28 +32,26 @@ func TestComponentQueriesAnswerQueryErrors(t *testing.T) {
 		wantCode  float64
 	}{
 		{
-			name: "component finds a component by id", doc: `query($id: ID!) { compass { r: component(id: $id) { ` + resultFields + ` } } }`,
+			name: "component finds a component by id", doc: byID,
 			vars: map[string]any{"id": f.a}, wantType: "CompassComponent", wantName: "alpha",
 		},
 		{
-			name: "component answers not found for an unknown id", doc: `query($id: ID!) { compass { r: component(id: $id) { ` + resultFields + ` } } }`,
+			name: "component answers not found for an unknown id", doc: byID,
 			vars: map[string]any{"id": missing}, wantType: "QueryError", wantError: errComponentNotFound, wantCode: 404,
 		},
 		{
-			name: "component refuses a malformed id", doc: `query($id: ID!) { compass { r: component(id: $id) { ` + resultFields + ` } } }`,
+			name: "component refuses a malformed id", doc: byID,
 			vars: map[string]any{"id": "not-an-ari"}, wantType: "QueryError", wantError: errComponentARIInvalid, wantCode: 400,
 		},
 		{
-			name: "componentByExternalAlias finds the aliased component",
-			doc: `query($c: ID!, $id: ID!, $s: ID!) { compass { r: componentByExternalAlias(cloudId: $c, externalID: $id, externalSource: $s) {
-  ` + resultFields + ` } } }`,
+			name:     "componentByExternalAlias finds the aliased component",
+			doc:      byAlias,
 			vars:     map[string]any{"c": testCloud, "id": "component:default/alpha", "s": "backstage"},
 			wantType: "CompassComponent", wantName: "alpha",
 		},
 		{
-			name: "componentByExternalAlias answers Component not found for a missing alias",
-			doc: `query($c: ID!, $id: ID!, $s: ID!) { compass { r: componentByExternalAlias(cloudId: $c, externalID: $id, externalSource: $s) {
-  ` + resultFields + ` } } }`,
+			name:     "componentByExternalAlias answers Component not found for a missing alias",
+			doc:      byAlias,
 			vars:     map[string]any{"c": testCloud, "id": "component:default/zeta", "s": "backstage"},
 			wantType: "QueryError", wantError: errComponentNotFound, wantCode: 404,
 		},
