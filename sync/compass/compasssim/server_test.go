@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -208,4 +209,45 @@ func jsonMarshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func TestServeHTTPRefusesWhatIsNotAGraphQLRequest(t *testing.T) {
+	t.Parallel()
+	sim, url := newTestServer(t)
+	base := strings.TrimSuffix(url, "/gateway/api/graphql")
+
+	tests := []struct {
+		name   string
+		method string
+		url    string
+		body   string
+		want   int
+	}{
+		{name: "another path", method: http.MethodPost, url: base + "/rest/api/3/myself", body: "{}", want: http.StatusNotFound},
+		{name: "a GET", method: http.MethodGet, url: url, want: http.StatusMethodNotAllowed},
+		{name: "a body that is not JSON", method: http.MethodPost, url: url, body: "query { x }", want: http.StatusBadRequest},
+		{name: "a body without a query", method: http.MethodPost, url: url, body: `{"variables":{}}`, want: http.StatusBadRequest},
+		{name: "the api.atlassian.com path", method: http.MethodPost, url: base + "/graphql",
+			body: `{"query":"{ __typename }"}`, want: http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, tt.url, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.SetBasicAuth(testEmail, testToken)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tt.want)
+			}
+		})
+	}
+	if got := sim.Stats().Documents; got != 1 {
+		t.Errorf("Documents = %d, want 1", got)
+	}
 }
