@@ -29,7 +29,8 @@ const maxBodyBytes = 4 << 20
 
 // Options fixes the site the simulator pretends to be.
 type Options struct {
-	// Email and Token are the only Basic credentials accepted.
+	// Email and Token are the only Basic credentials accepted; with no Token every request is
+	// refused.
 	Email string
 	Token string
 	// SiteHost is the site's host name, for example "example.atlassian.net"; tenantContexts
@@ -121,32 +122,8 @@ type graphqlRequest struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.stats.requests.Add(1)
 
-	if r.URL.Path != "/gateway/api/graphql" && r.URL.Path != "/graphql" {
-		s.stats.rejectedOther.Add(1)
-		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Not Found"})
-		return
-	}
-	if r.Method != http.MethodPost {
-		s.stats.rejectedOther.Add(1)
-		w.Header().Set("Allow", http.MethodPost)
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"code": 405, "message": "Method Not Allowed"})
-		return
-	}
-	if !s.authorized(r) {
-		s.stats.rejectedAuth.Add(1)
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized"})
-		return
-	}
-	// Reading the body before any delay lets the server notice a client that gives up.
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-	if err != nil {
-		s.stats.rejectedMalformed.Add(1)
-		writeJSON(w, http.StatusBadRequest, map[string]any{
-			"errors": []responseError{{Message: "reading request body"}},
-		})
-		return
-	}
-	if !s.applyFaults(w, r) {
+	body, ok := s.admit(w, r)
+	if !ok || !s.applyFaults(w, r) {
 		return
 	}
 
@@ -159,6 +136,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveDocument(w, req)
+}
+
+// admit checks path, method and credentials and reads the body, answering the request itself
+// when one of them is wrong. The body is read before any injected delay so that the server
+// notices a client that gives up.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	switch {
+	case r.URL.Path != "/gateway/api/graphql" && r.URL.Path != "/graphql":
+		s.stats.rejectedOther.Add(1)
+		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Not Found"})
+		return nil, false
+	case r.Method != http.MethodPost:
+		s.stats.rejectedOther.Add(1)
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"code": 405, "message": "Method Not Allowed"})
+		return nil, false
+	case !s.authorized(r):
+		s.stats.rejectedAuth.Add(1)
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"code": 401, "message": "Unauthorized"})
+		return nil, false
+	}
+
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		s.stats.rejectedMalformed.Add(1)
+		writeJSON(w, http.StatusBadRequest, map[string]any{
+			"errors": []responseError{{Message: "reading request body"}},
+		})
+		return nil, false
+	}
+	return body, true
 }
 
 func (s *Server) authorized(r *http.Request) bool {
