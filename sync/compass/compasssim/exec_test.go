@@ -88,7 +88,8 @@ func TestVariablesAreCoercedOrRefused(t *testing.T) {
 			if got := len(resp.Errors) > 0; got != tt.refused {
 				t.Fatalf("refused = %v, want %v: %s", got, tt.refused, resp.Raw)
 			}
-			if tt.refused && (resp.Data != nil || dig(resp.Errors[0], "extensions", "classification") != "ValidationError") {
+			if tt.refused && (resp.Data != nil || dig(resp.Errors[0], "extensions", "classification") != "ValidationError" ||
+				dig(resp.Errors[0], "locations", 0, "line") != float64(1)) {
 				t.Errorf("refusal = %s", resp.Raw)
 			}
 		})

@@ -244,9 +244,27 @@ func selectOperation(
 		if !errors.As(err, &gqlErr) {
 			gqlErr = gqlerror.Wrap(err)
 		}
-		return nil, nil, gqlerror.List{gqlErr}
+		return nil, nil, gqlerror.List{locateVariable(op, gqlErr)}
 	}
 	return op, vars, nil
+}
+
+// locateVariable points a variable's coercion error at the variable's definition, as the
+// gateway does; the error's path starts with "variable" and the variable's name.
+func locateVariable(op *ast.OperationDefinition, err *gqlerror.Error) *gqlerror.Error {
+	if len(err.Locations) > 0 || len(err.Path) < 2 {
+		return err
+	}
+	name, ok := err.Path[1].(ast.PathName)
+	if !ok {
+		return err
+	}
+	if def := op.VariableDefinitions.ForName(string(name)); def != nil && def.Position != nil {
+		located := *err
+		located.Locations = []gqlerror.Location{{Line: def.Position.Line, Column: def.Position.Column}}
+		return &located
+	}
+	return err
 }
 
 // execute runs op under the state lock: shared for queries, exclusive for mutations, so the
