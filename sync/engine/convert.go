@@ -104,6 +104,7 @@ func toCompassLinks(links []mapping.Link) []compass.Link {
 type teamCache struct {
 	ctx    context.Context
 	target Target
+	pacer  *Pacer
 
 	mu    sync.Mutex
 	found map[string][]mapping.Team
@@ -120,8 +121,8 @@ type teamMemory struct {
 // teamTTL is how long team search answers are trusted.
 const teamTTL = time.Hour
 
-func newTeamCache(ctx context.Context, target Target, st Store, now time.Time) *teamCache {
-	t := &teamCache{ctx: ctx, target: target, found: map[string][]mapping.Team{}}
+func newTeamCache(ctx context.Context, target Target, pacer *Pacer, st Store, now time.Time) *teamCache {
+	t := &teamCache{ctx: ctx, target: target, pacer: pacer, found: map[string][]mapping.Team{}}
 	b, err := st.GetMeta(metaTeams)
 	if err != nil || len(b) == 0 {
 		return t
@@ -154,7 +155,12 @@ func (t *teamCache) SearchTeams(query string) []mapping.Team {
 	if teams, ok := t.found[key]; ok || t.err != nil {
 		return teams
 	}
-	res, err := t.target.SearchTeams(t.ctx, query)
+	var res []compass.Team
+	err := t.pacer.Do(t.ctx, func() error {
+		var err error
+		res, err = t.target.SearchTeams(t.ctx, query)
+		return err
+	})
 	if err != nil {
 		t.err = err
 		return nil

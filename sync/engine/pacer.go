@@ -28,14 +28,27 @@ type PacerOptions struct {
 }
 
 // Pacer paces requests to Compass: it retries transient failures with jittered backoff,
-// honours Retry-After on rate-limit answers, and adapts a request rate limit that drops on each
-// rate-limit answer and climbs back slowly on success. It is safe for concurrent use.
+// honours Retry-After on rate-limit answers, and adapts a request rate limit.
+//
+// The limit starts unlimited (or where the last run left it). The first rate-limit answer sets
+// it from the rate of the last second; each later episode of answers takes it to 80 % of the
+// rate that was refused, which becomes the ceiling. On success the limit climbs 5 % per request
+// while no ceiling is known, 2 % per request up to 90 % of the ceiling, and 0.01 per request
+// beyond, so that it settles just under what the site allows. Answers that arrive while the
+// site's wait is still running belong to the same episode and lower the limit once. It is safe
+// for concurrent use.
 type Pacer struct {
 	opts PacerOptions
 
-	mu   sync.Mutex
-	rate float64
-	next time.Time
+	mu      sync.Mutex
+	rate    float64
+	ceiling float64
+	next    time.Time
+	// calm is the end of the current rate-limit episode.
+	calm time.Time
+	// starts holds the start times of recent requests, to estimate the rate of the last second.
+	starts [64]time.Time
+	nstart int
 
 	rateLimited atomic.Int64
 	retries     atomic.Int64
@@ -136,19 +149,30 @@ func (p *Pacer) do(ctx context.Context, fn func() error, retry bool) error {
 // wait blocks until the rate limit lets the next request go.
 func (p *Pacer) wait(ctx context.Context) error {
 	p.mu.Lock()
-	if p.rate <= 0 {
-		p.mu.Unlock()
-		return ctx.Err()
-	}
 	now := time.Now()
 	if p.next.Before(now) {
 		p.next = now
 	}
 	at := p.next
-	p.next = p.next.Add(time.Duration(float64(time.Second) / p.rate))
+	if p.rate > 0 {
+		p.next = p.next.Add(time.Duration(float64(time.Second) / p.rate))
+	}
+	p.starts[p.nstart%len(p.starts)] = at
+	p.nstart++
 	p.mu.Unlock()
 
 	return p.pause(ctx, time.Until(at))
+}
+
+// recentRate returns the requests started during the last second; p.mu is held.
+func (p *Pacer) recentRate(now time.Time) float64 {
+	n := 0
+	for _, t := range p.starts {
+		if !t.IsZero() && now.Sub(t) <= time.Second {
+			n++
+		}
+	}
+	return float64(n)
 }
 
 // slowDown lowers the limit after a rate-limit answer and returns how long to wait.
@@ -156,28 +180,44 @@ func (p *Pacer) slowDown(retryAfter time.Duration) time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 
-	if p.rate <= 0 {
-		p.rate = 20
+	now := time.Now()
+	if now.After(p.calm) {
+		if p.rate <= 0 {
+			p.rate = max(p.opts.MinRate, p.recentRate(now))
+		} else {
+			p.ceiling = p.rate
+			p.rate = max(p.opts.MinRate, p.rate*0.8)
+		}
 	}
-	p.rate = max(p.opts.MinRate, p.rate*0.8)
 	wait := retryAfter
 	if wait <= 0 {
 		wait = time.Duration(float64(time.Second) / p.rate)
 	}
 	// Everyone waits: the site told us to back off, not just this request.
-	if until := time.Now().Add(wait); p.next.Before(until) {
+	until := now.Add(wait)
+	if p.next.Before(until) {
 		p.next = until
+	}
+	if p.calm.Before(until) {
+		p.calm = until
 	}
 
 	return jitter(wait)
 }
 
-// succeeded lets the limit climb back slowly.
+// succeeded lets the limit climb back: quickly while far from the ceiling, slowly near it.
 func (p *Pacer) succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.rate > 0 {
-		p.rate += 0.1
+
+	switch {
+	case p.rate <= 0:
+	case p.ceiling <= 0:
+		p.rate *= 1.05
+	case p.rate < 0.9*p.ceiling:
+		p.rate = min(0.9*p.ceiling, p.rate*1.02)
+	default:
+		p.rate += 0.01
 	}
 }
 

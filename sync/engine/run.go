@@ -231,7 +231,7 @@ func (r *run) mapEntities(ctx context.Context) error {
 		groups = g
 	}
 
-	teams := newTeamCache(ctx, r.cfg.Target, r.cfg.Store, r.cfg.Now())
+	teams := newTeamCache(ctx, r.cfg.Target, r.cfg.Pacer, r.cfg.Store, r.cfg.Now())
 	env := mapping.Env{Teams: teams, Groups: groups}
 	for i, doc := range r.docs {
 		c, skip := r.cfg.Mapper.Map(doc, env)
