@@ -36,6 +36,9 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, out io.Writer)
 	fmt.Fprintf(out, "Compass simulator listening on http://%s/gateway/api/graphql\n", ln.Addr())
 	fmt.Fprintf(out, "Site %s, cloud id %s: sign in as %s with the API token given in the options\n",
 		s.opts.SiteHost, s.opts.CloudID, s.opts.Email)
+	if n := len(s.opts.Teams); n > 0 {
+		fmt.Fprintf(out, "%d teams seeded\n", n)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

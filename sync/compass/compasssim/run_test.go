@@ -34,7 +34,7 @@ func TestRunServesUntilTheContextEnds(t *testing.T) {
 	var out syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, "127.0.0.1:0", Options{Email: testEmail, Token: testToken, SiteHost: testHost}, &out)
+		done <- Run(ctx, "127.0.0.1:0", Options{Email: testEmail, Token: testToken, SiteHost: testHost, Teams: []string{"Platform"}}, &out)
 	}()
 
 	var url string
@@ -50,6 +50,11 @@ func TestRunServesUntilTheContextEnds(t *testing.T) {
 	}
 	if resp := post(t, url, pingDoc, nil); resp.Status != 200 || dig(resp.Data, "tenantContexts", 0, "cloudId") == nil {
 		t.Errorf("answer: %d %s", resp.Status, resp.Raw)
+	}
+	teams := post(t, url, `query($c: ID!) { compass { searchTeams(input: {cloudId: $c, term: "plat"}) {
+  ... on CompassSearchTeamsConnection { nodes { teamId } } } } }`, map[string]any{"c": DefaultCloudID})
+	if dig(teams.Data, "compass", "searchTeams", "nodes", 0, "teamId") == nil {
+		t.Errorf("the Teams option seeded nothing: %s", teams.Raw)
 	}
 	if strings.Contains(out.String(), testToken) {
 		t.Errorf("the token was printed: %q", out.String())

@@ -27,6 +27,12 @@ import (
 // maxBodyBytes bounds a request body; the gateway refuses larger documents too.
 const maxBodyBytes = 4 << 20
 
+// Defaults for the ids Options leaves empty.
+const (
+	DefaultCloudID     = "0f4c5a1e-6f0b-4b8e-9d3a-2c7e8b1f5a90"
+	DefaultWorkspaceID = "b7e2d9c4-3a61-4f85-8e0d-41c9a6f3d2b8"
+)
+
 // Options fixes the site the simulator pretends to be.
 type Options struct {
 	// Email and Token are the only Basic credentials accepted; with no Token every request is
@@ -36,14 +42,16 @@ type Options struct {
 	// SiteHost is the site's host name, for example "example.atlassian.net"; tenantContexts
 	// answers CloudID for it.
 	SiteHost string
-	// CloudID is the site's cloud id; a fixed default is used when empty.
+	// CloudID is the site's cloud id; DefaultCloudID when empty.
 	CloudID string
-	// WorkspaceID is the workspace part of component ARIs; a fixed default is used when empty.
+	// WorkspaceID is the workspace part of component ARIs; DefaultWorkspaceID when empty.
 	WorkspaceID string
 	// Seed makes generated ids and injected faults repeatable.
 	Seed uint64
 	// Now is the clock for change metadata and rate limiting; time.Now when nil.
 	Now func() time.Time
+	// Teams names teams to seed at start, as SeedTeam would.
+	Teams []string
 }
 
 // Server is a simulated Compass site. It is an http.Handler and is safe for concurrent use.
@@ -86,10 +94,10 @@ type aliasKey struct {
 // New returns an empty site with the given options.
 func New(opts Options) *Server {
 	if opts.CloudID == "" {
-		opts.CloudID = "0f4c5a1e-6f0b-4b8e-9d3a-2c7e8b1f5a90"
+		opts.CloudID = DefaultCloudID
 	}
 	if opts.WorkspaceID == "" {
-		opts.WorkspaceID = "b7e2d9c4-3a61-4f85-8e0d-41c9a6f3d2b8"
+		opts.WorkspaceID = DefaultWorkspaceID
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -108,6 +116,9 @@ func New(opts Options) *Server {
 		definitions: make(map[string]*CustomFieldDefinition),
 	}
 	s.faults.init(opts.Seed, opts.Now)
+	for _, name := range opts.Teams {
+		s.SeedTeam(name)
+	}
 	return s
 }
 
