@@ -37,6 +37,11 @@ func TestExecutorFollowsGraphQLRules(t *testing.T) {
 			want: map[string]any{"compass": map[string]any{"component": map[string]any{"typeId": "LIBRARY"}}},
 		},
 		{
+			name: "the optIn directive is accepted on operations and fields",
+			doc:  `query @optIn(to: ["compass-beta"]) { compass @optIn(to: ["compass-prototype"]) { __typename } }`,
+			want: map[string]any{"compass": map[string]any{"__typename": "CompassCatalogQueryApi"}},
+		},
+		{
 			name: "operationName picks one of several operations",
 			doc:  `query A { __typename } query B { compass { __typename } }`,
 			op:   "B",
