@@ -143,7 +143,7 @@ func (s *Server) searchComponents(args map[string]any) (any, error) {
 	var page []*record
 	hasNext := false
 	for _, rec := range s.order[start:] {
-		if rec.deleted || !match(rec) {
+		if rec.deleted || (match != nil && !match(rec)) {
 			continue
 		}
 		if len(page) == first {
@@ -177,6 +177,9 @@ func (s *Server) searchConnection(page []*record, hasNext, hasPrevious bool, mat
 		"nodes":      nodes,
 		"pageInfo":   pageInfoObj(startCursor, endCursor, hasNext, hasPrevious),
 		"totalCount": lazy(func(map[string]any) (any, error) {
+			if match == nil {
+				return len(s.components), nil
+			}
 			n := 0
 			for _, rec := range s.components {
 				if match(rec) {
@@ -193,7 +196,8 @@ func (s *Server) componentLink(id string) string {
 	return fmt.Sprintf("https://%s/compass/component/%s", s.opts.SiteHost, uuid)
 }
 
-// componentFilter builds the predicate of a search query.
+// componentFilter builds the predicate of a search query, nil when the query matches every
+// component.
 func componentFilter(query map[string]any) (func(*record) bool, *apiError) {
 	term, _ := str(query, "query")
 	term = strings.ToLower(strings.TrimSpace(term))
@@ -224,6 +228,9 @@ func componentFilter(query map[string]any) (func(*record) bool, *apiError) {
 		})
 	}
 
+	if len(preds) == 0 {
+		return nil, nil
+	}
 	return func(r *record) bool {
 		for _, p := range preds {
 			if !p(r) {
