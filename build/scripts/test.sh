@@ -10,9 +10,9 @@ backend_install=sync/backstage/backstagetest/backend/install.sh
 
 "$REPO_ROOT/build/scripts/lint.sh"
 
-if [[ -x "$backend_install" ]]; then
+if [[ -f "$backend_install" ]]; then
   log "installing the Backstage test backend"
-  "$backend_install"
+  bash "$backend_install"
   "$REPO_ROOT/build/scripts/fence-node-modules.sh"
 fi
 
