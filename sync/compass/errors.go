@@ -35,6 +35,10 @@ var (
 	// ErrEmptyBatch is returned by SendBatch when the batch holds no mutation.
 	ErrEmptyBatch = errors.New("compass batch is empty")
 
+	// ErrTooManyTerms is returned by SearchTeamsEach for no term or for more than
+	// MaxTeamSearchesPerRequest terms.
+	ErrTooManyTerms = errors.New("wrong number of compass team searches for one request")
+
 	// ErrInvalidOption is returned by New for a site URL or an option it cannot use.
 	ErrInvalidOption = errors.New("invalid compass client option")
 
