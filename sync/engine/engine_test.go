@@ -29,6 +29,8 @@ type rig struct {
 	store   *memStore
 	engine  *engine.Engine
 	source  *engine.Catalog
+	// cfg is the configuration the engine was built from.
+	cfg engine.Config
 }
 
 func newRig(t *testing.T, entities []map[string]any, tweak func(*engine.Config)) *rig {
@@ -66,6 +68,7 @@ func newRig(t *testing.T, entities []map[string]any, tweak func(*engine.Config))
 	if tweak != nil {
 		tweak(&cfg)
 	}
+	r.cfg = cfg
 	r.engine, err = engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
