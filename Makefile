@@ -18,7 +18,7 @@ setup: ## Install missing system packages, the Wails CLI and the frontend module
 bindings: setup ## Generate the TypeScript bindings of the Go services (frontend/wailsjs)
 	@$(SCRIPTS)/bindings.sh
 
-run: ## Build the app and open its window
+run: ## Build the app and open its window on the built-in demo data
 	@$(SCRIPTS)/run.sh --check-display
 	@$(MAKE) --no-print-directory bindings
 	@$(SCRIPTS)/run.sh

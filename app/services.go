@@ -15,6 +15,8 @@ type Config struct {
 	Setup SetupState
 	// Events carries events to the UI. Nil means Discard.
 	Events Events
+	// Demo marks a data directory that holds the built-in demo, so the UI labels it.
+	Demo bool
 }
 
 // Services is the set of services the UI calls, one per area of the UI.
@@ -41,7 +43,9 @@ func New(ctx context.Context, cfg Config) (*Services, error) {
 	}
 
 	return &Services{
-		System: &SystemService{ctx: ctx, version: cfg.Version, dataDir: cfg.DataDir, setup: cfg.Setup},
+		System: &SystemService{
+			ctx: ctx, version: cfg.Version, dataDir: cfg.DataDir, setup: cfg.Setup, demo: cfg.Demo,
+		},
 		events: cfg.Events,
 	}, nil
 }

@@ -43,6 +43,11 @@ func TestSystemServiceInfo(t *testing.T) {
 			want: Info{ProductName: ProductName, Version: "v1.2.3", DataDir: "/data", Configured: true},
 		},
 		{
+			name: "a demo data directory is labelled as demo",
+			cfg:  Config{Version: "v1.2.3", DataDir: "/demo", Setup: fakeSetup{configured: true}, Demo: true},
+			want: Info{ProductName: ProductName, Version: "v1.2.3", DataDir: "/demo", Configured: true, Demo: true},
+		},
+		{
 			name: "an empty version falls back to the build version",
 			cfg:  Config{DataDir: "/data"},
 			want: Info{ProductName: ProductName, Version: Version, DataDir: "/data"},

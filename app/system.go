@@ -22,6 +22,8 @@ type Info struct {
 	DataDir     string `json:"dataDir"`
 	// Configured is true once both connections are set up and a sync can run.
 	Configured bool `json:"configured"`
+	// Demo is true when the app runs on the built-in demo data.
+	Demo bool `json:"demo"`
 }
 
 // SystemService answers questions about the app itself: its version, where it keeps its data
@@ -31,6 +33,7 @@ type SystemService struct {
 	version string
 	dataDir string
 	setup   SetupState
+	demo    bool
 }
 
 // Info returns the product name, version, data directory and set-up state.
@@ -45,5 +48,6 @@ func (s *SystemService) Info() (Info, error) {
 		Version:     s.version,
 		DataDir:     s.dataDir,
 		Configured:  configured,
+		Demo:        s.demo,
 	}, nil
 }

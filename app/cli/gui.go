@@ -9,6 +9,7 @@ import (
 
 	"github.com/backstage-sync/backstage-sync/app"
 	"github.com/backstage-sync/backstage-sync/app/desktop"
+	"github.com/backstage-sync/backstage-sync/app/syncer"
 )
 
 // noDisplayHint tells a user without a display what to run instead of the window.
@@ -36,7 +37,10 @@ func runWindow(ctx context.Context, env Env, g *globals) error {
 	}
 
 	events := desktop.NewEvents()
-	services, err := app.New(ctx, app.Config{DataDir: g.dataDir, Events: events})
+	setup := syncer.Setup{DataDir: g.dataDir}
+	services, err := app.New(ctx, app.Config{
+		DataDir: g.dataDir, Events: events, Setup: setup, Demo: setup.Demo(),
+	})
 	if errors.Is(err, app.ErrNoDataDir) {
 		return usageError(err, "Give one with --data-dir.")
 	}

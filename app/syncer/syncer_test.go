@@ -132,3 +132,21 @@ func TestExportHoldsNoSecrets(t *testing.T) {
 		t.Fatalf("export does not read back: %v", err)
 	}
 }
+
+func TestSetupReportsConfiguredAndDemoDirectories(t *testing.T) {
+	t.Parallel()
+	empty := syncer.Setup{DataDir: t.TempDir()}
+	if ok, err := empty.Configured(context.Background()); ok || err != nil || empty.Demo() {
+		t.Fatalf("empty directory: configured %v, demo %v, %v", ok, empty.Demo(), err)
+	}
+
+	demo, err := syncer.StartDemo(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(demo.Close)
+	setup := syncer.Setup{DataDir: demo.DataDir}
+	if ok, err := setup.Configured(context.Background()); !ok || err != nil || !setup.Demo() {
+		t.Errorf("demo directory: configured %v, demo %v, %v", ok, setup.Demo(), err)
+	}
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run.sh builds the app and opens its window; without a display it says what to run instead.
+# run.sh builds the app and opens its window on the built-in demo data; without a display it says
+# what to run instead.
 # With --check-display it only checks for a display.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -21,4 +22,4 @@ fi
 
 "$REPO_ROOT/build/scripts/build.sh"
 log "starting $BINARY"
-exec "$BINARY"
+exec "$BINARY" demo

@@ -14,6 +14,8 @@ out="$REPO_ROOT/.tmp/smoke"
 rm -rf "$out"
 mkdir -p "$out"
 brand_colour='#0C4A8A'
+# The demo banner's background: the app runs on demo data here, and must say so.
+demo_colour='#FFF4E5'
 
 xvfb_pid=""
 app_pid=""
@@ -57,7 +59,7 @@ export DISPLAY=":$(tr -d '[:space:]' <"$out/display")"
 export NO_AT_BRIDGE=1
 
 log "starting $binary on $DISPLAY"
-"$binary" --data-dir "$out/data" >"$out/app.log" 2>&1 &
+"$binary" --data-dir "$out/data" demo >"$out/app.log" 2>&1 &
 app_pid=$!
 
 window=""
@@ -75,12 +77,13 @@ colours=0
 for _ in $(seq 40); do
   import -window "$window" "$shot"
   colours=$(convert "$shot" -format '%k' info:)
-  if ((colours > 1)) && convert "$shot" -format '%c' histogram:info:- | grep -qi "$brand_colour"; then
-    log "window \"$WINDOW_TITLE\" rendered the UI ($colours colours): $shot"
+  histogram=$(convert "$shot" -format '%c' histogram:info:-)
+  if ((colours > 1)) && grep -qi "$brand_colour" <<<"$histogram" && grep -qi "$demo_colour" <<<"$histogram"; then
+    log "window \"$WINDOW_TITLE\" rendered the UI with the demo label ($colours colours): $shot"
     exit 0
   fi
   kill -0 "$app_pid" 2>/dev/null || fail "the app exited while the window was loading"
   sleep 0.5
 done
 ((colours > 1)) || fail "the window is blank (one colour): $shot"
-fail "the window shows no header in the brand colour $brand_colour: $shot"
+fail "the window shows no header in the brand colour $brand_colour or no demo label ($demo_colour): $shot"

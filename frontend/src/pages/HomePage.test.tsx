@@ -52,6 +52,25 @@ describe('HomePage', () => {
     expect(within(setup).queryByText('Not configured yet')).not.toBeInTheDocument();
   });
 
+  it('labels demo data clearly', async () => {
+    const { api } = fakeApi({ ...sampleInfo, configured: true, demo: true });
+
+    renderPage(api);
+
+    expect(await screen.findByRole('complementary', { name: 'Demo data' })).toHaveTextContent(
+      /sample catalog and a simulated Compass site/,
+    );
+  });
+
+  it('shows no demo label on real data', async () => {
+    const { api } = fakeApi({ ...sampleInfo, configured: true });
+
+    renderPage(api);
+
+    await screen.findByRole('region', { name: /set-up/i });
+    expect(screen.queryByRole('complementary', { name: 'Demo data' })).not.toBeInTheDocument();
+  });
+
   it('shows the backend error and loads again on retry', async () => {
     const user = userEvent.setup();
     const { api, getInfo } = fakeApi(

@@ -54,6 +54,12 @@ function AppOverview({ info }: AppOverviewProps) {
 
   return (
     <>
+      {info.demo && (
+        <aside aria-label="Demo data" className={styles.demo}>
+          <strong>Demo data.</strong> A built-in sample catalog and a simulated Compass site:
+          nothing here reaches a real Backstage or Compass.
+        </aside>
+      )}
       <section aria-labelledby={setupId} className={styles.card}>
         <h2 id={setupId} className={styles.heading}>
           Set-up

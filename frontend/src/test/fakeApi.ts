@@ -8,6 +8,7 @@ export const sampleInfo: AppInfo = {
   version: 'v1.4.0',
   dataDir: '/home/ada/.config/backstage-sync',
   configured: false,
+  demo: false,
 };
 
 /** fakeApi returns an Api whose getInfo answers with the given results, one per call. */
