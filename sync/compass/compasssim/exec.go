@@ -107,7 +107,7 @@ func (e *executor) writeField(cf collectedField, typeName string, o obj, path []
 }
 
 func (e *executor) writeValue(t *ast.Type, value any, sub ast.SelectionSet, path []any) {
-	if value == nil {
+	if o, ok := value.(obj); value == nil || (ok && o == nil) {
 		e.out = append(e.out, "null"...)
 		return
 	}

@@ -397,3 +397,46 @@ func TestSearchTeamsFindsTeamsByName(t *testing.T) {
 		t.Errorf("team ARI = %q", platform)
 	}
 }
+
+func TestSelectCustomFieldsAnswerTheirOptions(t *testing.T) {
+	t.Parallel()
+	sim, url := newTestServer(t)
+	f := newFixture(t, sim, url)
+	for _, in := range []map[string]any{
+		{"singleSelectFieldDefinition": map[string]any{"cloudId": testCloud, "name": "Region", "options": []string{"eu", "us"}}},
+		{"multiSelectFieldDefinition": map[string]any{"cloudId": testCloud, "name": "Stacks", "options": []string{"go", "js"}}},
+	} {
+		if p := mutate(t, url, "createCustomFieldDefinition", "CompassCreateCustomFieldDefinitionInput", in); p["success"] != true {
+			t.Fatalf("creating %v: %v", in, p)
+		}
+	}
+	defs := sim.Dump().CustomFieldDefinitions // sorted by name: Cost centre, Region, Stacks
+	region, stacks := defs[1], defs[2]
+
+	p := mutate(t, url, "updateComponent", "UpdateCompassComponentInput", map[string]any{"id": f.b, "customFields": []any{
+		map[string]any{"singleSelectField": map[string]any{"definitionId": region.ID, "option": region.Options[1].ID}},
+		map[string]any{"multiSelectField": map[string]any{"definitionId": stacks.ID,
+			"options": []string{stacks.Options[0].ID, stacks.Options[1].ID}}},
+	}})
+	if p["success"] != true {
+		t.Fatalf("setting values: %v", p)
+	}
+
+	resp := post(t, url, `query($id: ID!) { compass { component(id: $id) { ... on CompassComponent { customFields {
+  ... on CompassCustomSingleSelectField { option { value } }
+  ... on CompassCustomMultiSelectField { options { value } } } } } } }`, map[string]any{"id": f.b})
+	want := []any{
+		map[string]any{"option": map[string]any{"value": "us"}},
+		map[string]any{"options": []any{map[string]any{"value": "go"}, map[string]any{"value": "js"}}},
+	}
+	if got := dig(resp.Data, "compass", "component", "customFields"); !reflect.DeepEqual(got, want) {
+		t.Errorf("customFields = %v\nwant %v", got, want)
+	}
+
+	p = mutate(t, url, "updateComponent", "UpdateCompassComponentInput", map[string]any{"id": f.b, "customFields": []any{
+		map[string]any{"singleSelectField": map[string]any{"definitionId": region.ID, "option": "not-an-option"}},
+	}})
+	if got := errorType(p); got != errCustomFieldInvalid {
+		t.Errorf("an unknown option: error type %q", got)
+	}
+}

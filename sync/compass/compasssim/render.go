@@ -157,7 +157,9 @@ func (s *Server) customFieldObjs(values []CustomFieldValue) []any {
 		case CustomFieldMultiSelect:
 			opts := make([]any, 0, len(v.OptionIDs))
 			for _, id := range v.OptionIDs {
-				opts = append(opts, optionObj(def, id))
+				if o := optionObj(def, id); o != nil {
+					opts = append(opts, o)
+				}
 			}
 			o["options"] = opts
 		}
@@ -173,7 +175,8 @@ func derefAny[T any](p *T) any {
 	return *p
 }
 
-func optionObj(def *CustomFieldDefinition, id string) obj {
+// optionObj renders one option of a select definition, or null for an option since removed.
+func optionObj(def *CustomFieldDefinition, id string) any {
 	for _, o := range def.Options {
 		if o.ID == id {
 			return obj{"id": o.ID, "value": o.Value}
