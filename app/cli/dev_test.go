@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -54,6 +55,33 @@ func TestCompassSimServesUntilCancelled(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("request without credentials: got status %d, want %d",
 			resp.StatusCode, http.StatusUnauthorized)
+	}
+	tenant := `{"query":"{ tenantContexts(hostNames: [\"example.atlassian.net\"]) { cloudId } }"}`
+	for _, tc := range []struct {
+		name, token string
+		want        int
+	}{
+		{"the right token", "local-token", http.StatusOK},
+		{"a wrong token", "wrong-token", http.StatusUnauthorized},
+	} {
+		req, err := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(tenant))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth("admin@example.com", tc.token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", endpoint, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("tenantContexts with %s: status %d, want %d (%s)", tc.name, resp.StatusCode, tc.want, body)
+		}
+		if tc.want == http.StatusOK && !strings.Contains(string(body), `"cloudId":"`) {
+			t.Errorf("tenantContexts with %s answered no cloud id: %s", tc.name, body)
+		}
 	}
 	if strings.Contains(stdout.String(), "local-token") {
 		t.Errorf("stdout shows the token: %q", stdout.String())
