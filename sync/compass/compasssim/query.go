@@ -1,6 +1,7 @@
 package compasssim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -121,9 +122,10 @@ func pageArgs(query map[string]any) (first int, after uint64, err *apiError) {
 	return first, after, nil
 }
 
-// searchComponents pages through components in creation order, filtered by a case-insensitive
-// name match and by field filters on type, owner, labels and state. Sort is accepted and
-// ignored: creation order keeps cursors stable while components are renamed.
+// searchComponents pages through components filtered by a case-insensitive name match and by
+// field filters on type, owner, labels and state. Without a sort, pages follow creation order
+// and cursors stay valid while components are renamed or deleted; a sort by name orders the
+// matches by name and its cursors are offsets into that order.
 func (s *Server) searchComponents(args map[string]any) (any, error) {
 	cloudID, _ := str(args, "cloudId")
 	if err := s.checkCloudID(cloudID); err != nil {
@@ -138,7 +140,18 @@ func (s *Server) searchComponents(args map[string]any) (any, error) {
 	if err != nil {
 		return queryErrorObj(err, ""), nil
 	}
+	desc, sorted, err := nameSort(query)
+	if err != nil {
+		return queryErrorObj(err, ""), nil
+	}
 
+	if sorted {
+		return s.searchByName(match, first, after, desc), nil
+	}
+	return s.searchByCreation(match, first, after), nil
+}
+
+func (s *Server) searchByCreation(match func(*record) bool, first int, after uint64) obj {
 	start := sort.Search(len(s.order), func(i int) bool { return s.order[i].seq > after })
 	var page []*record
 	hasNext := false
@@ -152,10 +165,47 @@ func (s *Server) searchComponents(args map[string]any) (any, error) {
 		}
 		page = append(page, rec)
 	}
-	return s.searchConnection(page, hasNext, after > 0, match), nil
+	cursor := func(i int) uint64 { return page[i].seq }
+	return s.searchConnection(page, cursor, hasNext, after > 0, match)
 }
 
-func (s *Server) searchConnection(page []*record, hasNext, hasPrevious bool, match func(*record) bool) obj {
+func (s *Server) searchByName(match func(*record) bool, first int, after uint64, desc bool) obj {
+	var all []*record
+	for _, rec := range s.order {
+		if !rec.deleted && (match == nil || match(rec)) {
+			all = append(all, rec)
+		}
+	}
+	slices.SortFunc(all, func(a, b *record) int {
+		c := cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.seq, b.seq))
+		if desc {
+			return -c
+		}
+		return c
+	})
+
+	from := int(min(after, uint64(len(all))))
+	end := min(from+first, len(all))
+	cursor := func(i int) uint64 { return uint64(from + i + 1) }
+	return s.searchConnection(all[from:end], cursor, end < len(all), from > 0, match)
+}
+
+// nameSort reads the sort of a search query; only a sort by name is supported.
+func nameSort(query map[string]any) (desc, sorted bool, err *apiError) {
+	for _, srt := range objList(query["sort"]) {
+		name, _ := str(srt, "name")
+		if name != "name" && name != "title" {
+			return false, false, badRequest(errArgumentInvalid, fmt.Sprintf("Sort by %q is not supported", name))
+		}
+		order, _ := str(srt, "order")
+		desc, sorted = order == "DESC", true
+	}
+	return desc, sorted, nil
+}
+
+func (s *Server) searchConnection(
+	page []*record, cursor func(int) uint64, hasNext, hasPrevious bool, match func(*record) bool,
+) obj {
 	edges := make([]any, len(page))
 	nodes := make([]any, len(page))
 	for i, rec := range page {
@@ -164,12 +214,12 @@ func (s *Server) searchConnection(page []*record, hasNext, hasPrevious bool, mat
 			"link":      s.componentLink(rec.ID),
 		}
 		nodes[i] = node
-		edges[i] = obj{"cursor": encodeCursor(rec.seq), "node": node}
+		edges[i] = obj{"cursor": encodeCursor(cursor(i)), "node": node}
 	}
 
 	var startCursor, endCursor string
 	if len(page) > 0 {
-		startCursor, endCursor = encodeCursor(page[0].seq), encodeCursor(page[len(page)-1].seq)
+		startCursor, endCursor = encodeCursor(cursor(0)), encodeCursor(cursor(len(page)-1))
 	}
 	return obj{
 		"__typename": "CompassSearchComponentConnection",

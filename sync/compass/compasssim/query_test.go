@@ -205,11 +205,13 @@ func TestSearchComponentsPagesThroughEveryComponentOnce(t *testing.T) {
 	tests := []struct {
 		name      string
 		first     any
+		sort      bool
 		wantPages int
 	}{
 		{name: "the default page size is 25", first: nil, wantPages: 3},
 		{name: "a page size of 100 takes one page", first: 100, wantPages: 1},
 		{name: "a page size of 7 takes nine pages", first: 7, wantPages: 9},
+		{name: "pages sorted by name take the same pages", first: 7, sort: true, wantPages: 9},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,6 +220,9 @@ func TestSearchComponentsPagesThroughEveryComponentOnce(t *testing.T) {
 			query := map[string]any{}
 			if tt.first != nil {
 				query["first"] = tt.first
+			}
+			if tt.sort {
+				query["sort"] = []any{map[string]any{"name": "name", "order": "DESC"}}
 			}
 			for {
 				resp := post(t, url, searchDoc, map[string]any{"c": testCloud, "q": query})
@@ -275,6 +280,11 @@ func TestSearchComponentsFilters(t *testing.T) {
 			"name": "labels", "filter": map[string]any{"in": []string{"money"}},
 		}}}, []string{"billing"}},
 		{"nothing matches", map[string]any{"query": "nothing"}, []string{}},
+		{"a sort by name", map[string]any{"sort": []any{map[string]any{"name": "name", "order": "ASC"}}},
+			[]string{"billing", "Payments API", "payments-ui"}},
+		{"a descending sort by name with a page of two", map[string]any{"first": 2,
+			"sort": []any{map[string]any{"name": "name", "order": "DESC"}}},
+			[]string{"payments-ui", "Payments API"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,6 +315,7 @@ func TestSearchComponentsRefusesBadArguments(t *testing.T) {
 		{"a page of 101", testCloud, map[string]any{"first": 101}, errArgumentInvalid},
 		{"a made-up cursor", testCloud, map[string]any{"after": "???"}, errArgumentInvalid},
 		{"an unknown field filter", testCloud, map[string]any{"fieldFilters": []any{map[string]any{"name": "colour"}}}, errArgumentInvalid},
+		{"an unsupported sort", testCloud, map[string]any{"sort": []any{map[string]any{"name": "score"}}}, errArgumentInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
