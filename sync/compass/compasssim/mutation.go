@@ -198,6 +198,14 @@ func (s *Server) customFieldFromInput(in map[string]any) (v CustomFieldValue, em
 		return v, false, badRequest(errCustomFieldInvalid, msg)
 	}
 
+	v = customValue(def, body)
+	empty = v.Text == nil && v.UserID == nil && v.Number == nil && v.Boolean == nil && v.OptionIDs == nil
+	return v, empty, nil
+}
+
+// customValue reads the value member that fits the definition's kind.
+func customValue(def *CustomFieldDefinition, body map[string]any) CustomFieldValue {
+	v := CustomFieldValue{DefinitionID: def.ID}
 	switch def.Kind {
 	case CustomFieldText:
 		v.Text = optString(body, "textValue")
@@ -220,8 +228,7 @@ func (s *Server) customFieldFromInput(in map[string]any) (v CustomFieldValue, em
 			v.OptionIDs = opts
 		}
 	}
-	empty = v.Text == nil && v.UserID == nil && v.Number == nil && v.Boolean == nil && v.OptionIDs == nil
-	return v, empty, nil
+	return v
 }
 
 func optString(m map[string]any, key string) *string {
