@@ -165,12 +165,101 @@ func (t *teamCache) SearchTeams(query string) []mapping.Team {
 		t.err = err
 		return nil
 	}
+	return t.remember(query, res)
+}
+
+// teamSearcher is a Target that runs many team searches in one request.
+type teamSearcher interface {
+	SearchTeamsEach(ctx context.Context, terms []string) ([][]compass.Team, error)
+}
+
+var _ teamSearcher = (*compass.Client)(nil)
+
+// prefetch searches the terms the cache does not know yet, many per request, so that the
+// mapping finds them answered instead of sending one search each.
+func (t *teamCache) prefetch(terms []string) {
+	ts, ok := t.target.(teamSearcher)
+	if !ok {
+		return
+	}
+	var missing []string
+	seen := map[string]bool{}
+	for _, term := range terms {
+		key := strings.ToLower(strings.TrimSpace(term))
+		if _, known := t.found[key]; !known && key != "" && !seen[key] {
+			seen[key] = true
+			missing = append(missing, strings.TrimSpace(term))
+		}
+	}
+
+	for start := 0; start < len(missing); start += compass.MaxTeamSearchesPerRequest {
+		chunk := missing[start:min(start+compass.MaxTeamSearchesPerRequest, len(missing))]
+		var found [][]compass.Team
+		err := t.pacer.Do(t.ctx, func() error {
+			var err error
+			found, err = ts.SearchTeamsEach(t.ctx, chunk)
+			return err
+		})
+		if err != nil {
+			// The mapping searches what is missing one term at a time and reports the failure.
+			return
+		}
+		t.mu.Lock()
+		for i, term := range chunk {
+			t.remember(term, found[i])
+		}
+		t.mu.Unlock()
+	}
+}
+
+// remember files the answer to one search; t.mu is held.
+func (t *teamCache) remember(query string, res []compass.Team) []mapping.Team {
 	var teams []mapping.Team
 	if len(res) == 1 {
 		teams = []mapping.Team{{ID: res[0].ID, Name: query}}
 	}
-	t.found[key] = teams
+	t.found[strings.ToLower(strings.TrimSpace(query))] = teams
 	t.dirty = true
 
 	return teams
+}
+
+// ownerTerms returns the names and titles of the groups that own the documents: the terms the
+// mapping searches Compass teams for.
+func ownerTerms(docs []map[string]any, groups mapping.GroupMap) []string {
+	var terms []string
+	for _, doc := range docs {
+		ref := groupRef(docString(doc, "spec", "owner"), docString(doc, "metadata", "namespace"))
+		g, ok := groups[ref]
+		if !ok {
+			continue
+		}
+		terms = append(terms, ref[strings.LastIndexByte(ref, '/')+1:])
+		if g.Title != "" {
+			terms = append(terms, g.Title)
+		}
+	}
+
+	return terms
+}
+
+// groupRef completes an owner reference to a lower-cased group ref, taking the group kind and
+// the entity's namespace when they are left out.
+func groupRef(owner, namespace string) string {
+	owner = strings.ToLower(strings.TrimSpace(owner))
+	if owner == "" {
+		return ""
+	}
+	if !strings.Contains(owner, ":") {
+		owner = "group:" + owner
+	}
+	if !strings.Contains(owner, "/") {
+		if namespace == "" {
+			namespace = "default"
+		}
+		kind, name, _ := strings.Cut(owner, ":")
+		owner = kind + ":" + strings.ToLower(namespace) + "/" + name
+	}
+
+	return owner
 }

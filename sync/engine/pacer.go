@@ -31,12 +31,13 @@ type PacerOptions struct {
 // honours Retry-After on rate-limit answers, and adapts a request rate limit.
 //
 // The limit starts unlimited (or where the last run left it). The first rate-limit answer sets
-// it from the rate of the last second; each later episode of answers takes it to 80 % of the
-// rate that was refused, which becomes the ceiling. On success the limit climbs 5 % per request
-// while no ceiling is known, 2 % per request up to 90 % of the ceiling, and 0.01 per request
-// beyond, so that it settles just under what the site allows. Answers that arrive while the
-// site's wait is still running belong to the same episode and lower the limit once. It is safe
-// for concurrent use.
+// it from the rate of the last second. A later episode of answers takes it to 80 % of the rate
+// that was refused, which becomes the ceiling; when it was refused well under the ceiling after
+// a long calm run, the limit drops by 5 % and the ceiling by 3 % instead. On success the limit
+// climbs 3 % per request while no ceiling is known, 2 % per request up to 90 % of the ceiling,
+// and 0.01 per request beyond, so that it settles just under what the site allows. Answers
+// that arrive while the site's wait is still running belong to the same episode and lower the
+// limit once. It is safe for concurrent use.
 type Pacer struct {
 	opts PacerOptions
 
@@ -46,6 +47,8 @@ type Pacer struct {
 	next    time.Time
 	// calm is the end of the current rate-limit episode.
 	calm time.Time
+	// calmRuns counts the successes since the last episode.
+	calmRuns int
 	// starts holds the start times of recent requests, to estimate the rate of the last second.
 	starts [64]time.Time
 	nstart int
@@ -175,6 +178,10 @@ func (p *Pacer) recentRate(now time.Time) float64 {
 	return float64(n)
 }
 
+// calmRun is the number of successes after which a rate-limit answer well under the ceiling is
+// taken for uneven arrivals rather than for a lower limit.
+const calmRun = 100
+
 // slowDown lowers the limit after a rate-limit answer and returns how long to wait.
 func (p *Pacer) slowDown(retryAfter time.Duration) time.Duration {
 	p.mu.Lock()
@@ -182,12 +189,20 @@ func (p *Pacer) slowDown(retryAfter time.Duration) time.Duration {
 
 	now := time.Now()
 	if now.After(p.calm) {
-		if p.rate <= 0 {
+		switch {
+		case p.rate <= 0:
 			p.rate = max(p.opts.MinRate, p.recentRate(now))
-		} else {
+		case p.ceiling > 0 && p.rate < 0.95*p.ceiling && p.calmRuns >= calmRun:
+			// Refused well under the rate refused before, after a long calm run: requests
+			// arrived unevenly, or the site's limit fell a little. Step down gently and let
+			// the ceiling follow.
+			p.ceiling *= 0.97
+			p.rate = max(p.opts.MinRate, p.rate*0.95)
+		default:
 			p.ceiling = p.rate
 			p.rate = max(p.opts.MinRate, p.rate*0.8)
 		}
+		p.calmRuns = 0
 	}
 	wait := retryAfter
 	if wait <= 0 {
@@ -210,10 +225,11 @@ func (p *Pacer) succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 
+	p.calmRuns++
 	switch {
 	case p.rate <= 0:
 	case p.ceiling <= 0:
-		p.rate *= 1.05
+		p.rate *= 1.03
 	case p.rate < 0.9*p.ceiling:
 		p.rate = min(0.9*p.ceiling, p.rate*1.02)
 	default:

@@ -232,6 +232,7 @@ func (r *run) mapEntities(ctx context.Context) error {
 	}
 
 	teams := newTeamCache(ctx, r.cfg.Target, r.cfg.Pacer, r.cfg.Store, r.cfg.Now())
+	teams.prefetch(ownerTerms(r.docs, groups))
 	env := mapping.Env{Teams: teams, Groups: groups}
 	for i, doc := range r.docs {
 		c, skip := r.cfg.Mapper.Map(doc, env)
