@@ -33,7 +33,8 @@ lint: bindings ## Run gofmt, go vet, ESLint, Prettier and tsc
 	@$(SCRIPTS)/lint.sh
 
 bench: ## Run the Go benchmarks
-	go test -run '^$$' -bench . ./...
+	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./sync/engine/
+	go test -run '^$$' -bench . $$(go list ./... | grep -v '/sync/engine$$')
 
 smoke: build ## Open the built window under Xvfb and check a screenshot
 	@$(SCRIPTS)/smoke.sh
