@@ -37,7 +37,10 @@ type run struct {
 	records  map[string]Record
 	listed   map[string]bool
 	etags    map[string]string
-	docs     []map[string]any
+	teams    *teamCache  // opened by the first page to map
+	env      mapping.Env // groups and teams for the mapping
+	groups   mapping.GroupMap
+	mapped   int
 	orphans  map[string]bool
 	linkedTo map[string]string // component id -> ref, built when an unknown alias shows up
 	touched  map[string]bool   // refs whose record the run corrected from what Compass holds
@@ -111,9 +114,6 @@ func (r *run) execute(ctx context.Context) error {
 	if err := r.list(ctx); err != nil {
 		return err
 	}
-	if err := r.mapEntities(ctx); err != nil {
-		return err
-	}
 	if err := r.readCompass(ctx); err != nil {
 		return err
 	}
@@ -138,23 +138,26 @@ func (r *run) execute(ctx context.Context) error {
 }
 
 // list reads the catalog: whole entities in a full run or when the mapping changed, else the
-// fields-only listing followed by a fetch of the entities whose etag changed.
+// fields-only listing followed by a fetch of the entities whose etag changed. Each page is mapped
+// as it arrives, so that no more than one page of documents is held at a time.
 func (r *run) list(ctx context.Context) error {
 	r.report(PhaseList, 0, 0, "")
 	rulesChanged := r.rulesChanged()
 
 	if r.opts.Full {
+		var mapErr error
 		err := r.cfg.Source.ListEntities(ctx, func(page []map[string]any) error {
-			for _, doc := range page {
-				r.take(doc)
-			}
-			r.report(PhaseList, len(r.docs), 0, "")
-			return nil
+			mapErr = r.mapDocs(ctx, r.keep(page))
+			r.report(PhaseList, len(r.listed), 0, "")
+			return mapErr
 		})
+		if mapErr != nil {
+			return mapErr
+		}
 		if err != nil {
 			return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
 		}
-		return nil
+		return r.finishMapping()
 	}
 
 	var changed []string
@@ -178,11 +181,14 @@ func (r *run) list(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
 	}
+	if err := r.fetch(ctx, changed); err != nil {
+		return err
+	}
 
-	return r.fetch(ctx, changed)
+	return r.finishMapping()
 }
 
-// fetch reads the whole documents of the changed refs.
+// fetch reads and maps the whole documents of the changed refs, a chunk at a time.
 func (r *run) fetch(ctx context.Context, refs []string) error {
 	for start := 0; start < len(refs); start += fetchChunk {
 		chunk := refs[start:min(start+fetchChunk, len(refs))]
@@ -196,46 +202,56 @@ func (r *run) fetch(ctx context.Context, refs []string) error {
 			if doc == nil {
 				// Gone between the listing and the fetch: treat as missing.
 				delete(r.listed, chunk[i])
-				continue
 			}
-			r.take(doc)
+		}
+		if err := r.mapDocs(ctx, r.keep(docs)); err != nil {
+			return err
 		}
 	}
 
 	return nil
 }
 
-// take records one whole entity document of the listing.
-func (r *run) take(doc map[string]any) {
-	ref := docRef(doc)
-	if ref == "" {
-		return
+// keep records the whole entity documents of a page and returns those to map: not orphans.
+func (r *run) keep(page []map[string]any) []map[string]any {
+	docs := make([]map[string]any, 0, len(page))
+	for _, doc := range page {
+		ref := docRef(doc)
+		if ref == "" {
+			continue
+		}
+		r.etags[ref] = docString(doc, "metadata", "etag")
+		if isOrphan(doc) {
+			r.orphans[ref] = true
+			continue
+		}
+		r.listed[ref] = true
+		docs = append(docs, doc)
 	}
-	r.etags[ref] = docString(doc, "metadata", "etag")
-	if isOrphan(doc) {
-		r.orphans[ref] = true
-		return
-	}
-	r.listed[ref] = true
-	r.docs = append(r.docs, doc)
+
+	return docs
 }
 
-// mapEntities maps every fetched document to a desired component or a skip.
-func (r *run) mapEntities(ctx context.Context) error {
-	var groups mapping.GroupMap
-	if len(r.docs) > 0 {
-		g, err := r.cfg.Source.ListGroups(ctx)
+// mapDocs maps documents to desired components or skips. The first call lists the groups and
+// opens the team lookups that the mapping of owners needs.
+func (r *run) mapDocs(ctx context.Context, docs []map[string]any) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	if r.teams == nil {
+		groups, err := r.cfg.Source.ListGroups(ctx)
 		if err != nil {
 			return fmt.Errorf("listing catalog groups: %w: %w", ErrListing, err)
 		}
-		groups = g
+		r.teams = newTeamCache(ctx, r.cfg.Target, r.cfg.Pacer, r.cfg.Store, r.cfg.Now())
+		r.groups = groups
+		r.env = mapping.Env{Teams: r.teams, Groups: groups}
 	}
 
-	teams := newTeamCache(ctx, r.cfg.Target, r.cfg.Pacer, r.cfg.Store, r.cfg.Now())
-	teams.prefetch(ownerTerms(r.docs, groups))
-	env := mapping.Env{Teams: teams, Groups: groups}
-	for i, doc := range r.docs {
-		c, skip := r.cfg.Mapper.Map(doc, env)
+	r.teams.prefetch(ownerTerms(docs, r.groups))
+	for _, doc := range docs {
+		c, skip := r.cfg.Mapper.Map(doc, r.env)
+		r.mapped++
 		if skip != nil {
 			r.skipped = append(r.skipped, *skip)
 			continue
@@ -244,17 +260,23 @@ func (r *run) mapEntities(ctx context.Context) error {
 		for _, w := range c.Warnings {
 			r.warnings[c.Ref] = append(r.warnings[c.Ref], w.Field+": "+w.Message)
 		}
-		if i%500 == 0 {
-			r.report(PhaseMap, i, len(r.docs), c.Ref)
-		}
 	}
-	if teams.err != nil {
-		return fmt.Errorf("searching compass teams: %w", teams.err)
+	r.report(PhaseMap, r.mapped, 0, "")
+	if r.teams.err != nil {
+		return fmt.Errorf("searching compass teams: %w", r.teams.err)
 	}
-	if err := teams.save(r.cfg.Store, r.cfg.Now()); err != nil {
+
+	return nil
+}
+
+// finishMapping keeps the team lookups of the run for the next ones.
+func (r *run) finishMapping() error {
+	if r.teams == nil {
+		return nil
+	}
+	if err := r.teams.save(r.cfg.Store, r.cfg.Now()); err != nil {
 		r.cfg.Logger.Warn("remembering team lookups", "run_id", r.result.RunID, "error", err)
 	}
-	r.docs = nil
 
 	return nil
 }
