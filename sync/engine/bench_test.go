@@ -74,6 +74,10 @@ type benchEngine struct {
 }
 
 func newBenchEngine(catalogURL, compassURL string, st engine.Store) (*benchEngine, error) {
+	return newBenchEngineProgress(catalogURL, compassURL, st, nil)
+}
+
+func newBenchEngineProgress(catalogURL, compassURL string, st engine.Store, progress engine.Progress) (*benchEngine, error) {
 	bc, err := backstage.New(catalogURL, backstage.StaticToken(testBS))
 	if err != nil {
 		return nil, err
@@ -89,7 +93,7 @@ func newBenchEngine(catalogURL, compassURL string, st engine.Store) (*benchEngin
 	source := engine.NewCatalog(bc, []string{"kind=component", "kind=group"})
 	eng, err := engine.New(engine.Config{
 		Source: source, Target: cc, Store: st, Mapper: mapper,
-		Policy: plan.DefaultPolicy("backstage"), RulesHash: "bench",
+		Policy: plan.DefaultPolicy("backstage"), RulesHash: "bench", Progress: progress,
 	})
 	if err != nil {
 		return nil, err
