@@ -167,15 +167,24 @@ func (p *Pacer) wait(ctx context.Context) error {
 	return p.pause(ctx, time.Until(at))
 }
 
-// recentRate returns the requests started during the last second; p.mu is held.
+// recentRate returns the requests per second started during the last second, or since the
+// first request when that was less than a second ago; p.mu is held.
 func (p *Pacer) recentRate(now time.Time) float64 {
 	n := 0
+	first := now
 	for _, t := range p.starts {
 		if !t.IsZero() && now.Sub(t) <= time.Second {
 			n++
+			if t.Before(first) {
+				first = t
+			}
 		}
 	}
-	return float64(n)
+	span := max(now.Sub(first), 100*time.Millisecond)
+	if p.nstart > n || span >= time.Second {
+		return float64(n)
+	}
+	return float64(n) / span.Seconds()
 }
 
 // calmRun is the number of successes after which a rate-limit answer well under the ceiling is

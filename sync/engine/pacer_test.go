@@ -154,25 +154,40 @@ func TestPacerAdaptsItsLimit(t *testing.T) {
 
 func TestPacerStartsFromTheObservedRate(t *testing.T) {
 	t.Parallel()
-	var s sleeps
-	p := NewPacer(PacerOptions{Sleep: s.sleep})
-	for range 7 {
-		if err := p.Do(context.Background(), func() error { return nil }); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		name string
+		// old and recent are requests started two seconds and a tenth of a second ago.
+		old, recent int
+		want        float64
+	}{
+		{name: "requests of the last second are counted", old: 10, recent: 5, want: 6},
+		{name: "a run younger than a second is extrapolated", recent: 7, want: 80},
 	}
-	if p.Rate() != 0 {
-		t.Fatalf("rate = %.3f before any rate-limit answer, want unlimited", p.Rate())
-	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var s sleeps
+			p := NewPacer(PacerOptions{Sleep: s.sleep})
+			now := time.Now()
+			for i := range tt.old + tt.recent {
+				at := now.Add(-100 * time.Millisecond)
+				if i < tt.old {
+					at = now.Add(-2 * time.Second)
+				}
+				p.starts[i] = at
+			}
+			p.nstart = tt.old + tt.recent
 
-	fn, _ := failing(&compass.RateLimitError{RetryAfter: time.Second})
-	if err := p.Do(context.Background(), fn); err != nil {
-		t.Fatal(err)
-	}
+			fn, _ := failing(&compass.RateLimitError{RetryAfter: time.Second})
+			if err := p.Do(context.Background(), fn); err != nil {
+				t.Fatal(err)
+			}
 
-	// Eight requests started within the last second, then one success at 5 %.
-	if got := p.Rate(); got < 8 || got > 8*1.05+1e-9 {
-		t.Errorf("rate = %.3f, want about 8 (the rate of the last second)", got)
+			// The refused request counts too, and one success follows at 3 %.
+			if got := p.Rate(); got < tt.want*0.95 || got > tt.want*1.03*1.05 {
+				t.Errorf("rate = %.3f, want about %.0f", got, tt.want)
+			}
+		})
 	}
 }
 
