@@ -67,10 +67,10 @@ func (r *run) apply(ctx context.Context) error {
 }
 
 func (r *run) applyCreates(ctx context.Context, actions []plan.Action) error {
-	pending := map[string]plan.Action{}
+	pending := map[string]bool{}
 	for _, a := range actions {
 		if a.Kind == plan.KindCreate {
-			pending[a.Ref] = a
+			pending[a.Ref] = true
 		}
 	}
 
@@ -101,13 +101,38 @@ func (r *run) applyCreates(ctx context.Context, actions []plan.Action) error {
 const createRounds = 3
 
 // sendCreates sends the creates of pending, in plan order, and returns the refs whose request
-// failed in a way that leaves open whether Compass ran it.
-func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending map[string]plan.Action) (map[string]error, error) {
-	st := stage{once: true}
-	for _, a := range actions {
-		if _, ok := pending[a.Ref]; !ok {
+// failed in a way that leaves open whether Compass ran it. The inputs are built a window at a
+// time, as a create's input weighs far more than its action.
+func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending map[string]bool) (map[string]error, error) {
+	unsure := map[string]error{}
+	window := r.cfg.BatchSize * r.cfg.Concurrency * createWindow
+	var todo []plan.Action
+	for i, a := range actions {
+		if pending[a.Ref] {
+			todo = append(todo, a)
+		}
+		if len(todo) < window && i < len(actions)-1 {
 			continue
 		}
+		if err := r.sendCreateWindow(ctx, todo, unsure); err != nil {
+			return nil, err
+		}
+		todo = todo[:0]
+	}
+
+	return unsure, nil
+}
+
+// createWindow is the number of rounds of concurrent requests whose create inputs are built at
+// once.
+const createWindow = 4
+
+func (r *run) sendCreateWindow(ctx context.Context, todo []plan.Action, unsure map[string]error) error {
+	if len(todo) == 0 {
+		return nil
+	}
+	st := stage{once: true}
+	for _, a := range todo {
 		st.own(a.Ref, st.batch.CreateComponent(r.componentInput(a)))
 		st.intents = append(st.intents, Intent{
 			ID: r.result.RunID + "/" + a.Ref, Ref: a.Ref, Operation: "create", Name: a.Component.Name,
@@ -116,9 +141,8 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 
 	results, err := r.send(ctx, &st)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	unsure := map[string]error{}
 	for i, res := range results {
 		ref := st.owners[i]
 		switch {
@@ -131,13 +155,13 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 		}
 	}
 
-	return unsure, nil
+	return nil
 }
 
 // settle looks up the components of unanswered creates by name and returns the creates that
 // did not run and are to be sent again.
-func (r *run) settle(ctx context.Context, actions []plan.Action, unsure map[string]error) (map[string]plan.Action, error) {
-	again := map[string]plan.Action{}
+func (r *run) settle(ctx context.Context, actions []plan.Action, unsure map[string]error) (map[string]bool, error) {
+	again := map[string]bool{}
 	for _, a := range actions {
 		if _, ok := unsure[a.Ref]; !ok {
 			continue
@@ -150,7 +174,7 @@ func (r *run) settle(ctx context.Context, actions []plan.Action, unsure map[stri
 			r.created[a.Ref] = id
 			continue
 		}
-		again[a.Ref] = a
+		again[a.Ref] = true
 	}
 
 	return again, nil
