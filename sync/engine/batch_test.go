@@ -122,3 +122,82 @@ func TestTheAdaptedLimitIsRememberedBetweenRuns(t *testing.T) {
 		t.Errorf("the next run's limit is %g, want it to start from the remembered %g", second.Rate(), first.Rate())
 	}
 }
+
+// lossyTarget is a Target whose first request of creates fails with a 503: after Compass ran
+// it (the answer was lost) or before.
+type lossyTarget struct {
+	engine.Target
+	ran bool
+
+	mu      sync.Mutex
+	done    bool
+	creates int
+}
+
+func (l *lossyTarget) SendBatch(ctx context.Context, b *compass.Batch) ([]compass.Result, error) {
+	ops := b.Ops()
+	l.mu.Lock()
+	first := !l.done && len(ops) > 0 && ops[0] == "createComponent"
+	if first {
+		l.done = true
+	}
+	if len(ops) > 0 && ops[0] == "createComponent" {
+		l.creates++
+	}
+	l.mu.Unlock()
+	if !first {
+		return l.Target.SendBatch(ctx, b)
+	}
+
+	lost := &compass.APIError{StatusCode: 503, Message: "service unavailable"}
+	if l.ran {
+		if _, err := l.Target.SendBatch(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	return nil, lost
+}
+
+func TestAnUnansweredCreateIsLookedUpBeforeItIsSentAgain(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		ran  bool
+	}{
+		{"the answer was lost after the creates ran", true},
+		{"the request failed before the creates ran", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			entities := catalogsim.Generate(30, 11)
+			docs := componentDocs(entities)
+			lossy := &lossyTarget{ran: tt.ran}
+			r := newRig(t, entities, func(cfg *engine.Config) {
+				lossy.Target = cfg.Target
+				cfg.Target, cfg.BatchSize = lossy, 10
+			})
+
+			res := r.run(t, engine.Options{})
+
+			if res.Counts.Failed != 0 || res.Counts.Created != len(docs) {
+				t.Errorf("%d created, %d failed, want %d created: %v", res.Counts.Created, res.Counts.Failed,
+					len(docs), failedItems(res))
+			}
+			state := r.compass.Dump()
+			if n := len(aliased(t, state)); n != len(docs) || len(state.Components) != len(docs) {
+				t.Errorf("compass holds %d components, %d aliased, want %d of each", len(state.Components), n, len(docs))
+			}
+			// Three requests of ten creates, and the failed one again only when it had not run.
+			want := 3
+			if !tt.ran {
+				want = 4
+			}
+			if lossy.creates != want {
+				t.Errorf("%d requests of creates, want %d", lossy.creates, want)
+			}
+			if pending, _ := r.store.PendingIntents(); len(pending) != 0 {
+				t.Errorf("%d intents still pending", len(pending))
+			}
+		})
+	}
+}
