@@ -432,3 +432,23 @@ func TestSettingsSurviveJSON(t *testing.T) {
 		t.Errorf("JSON round trip changed the settings:\n got %+v\nwant %+v", got, s)
 	}
 }
+
+func TestParseNamesUnknownKeysByTheirPlaceInTheFile(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"top level", "colour: blue\n", `unknown key "colour" in the top level`},
+		{"a section", "backstage:\n  colour: blue\n", `unknown key "colour" in backstage`},
+		{"a nested rule", "mapping:\n  fields:\n    - target: name\n      colour: blue\n", `unknown key "colour" in a mapping.fields entry`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse = %v, want an error saying %q", err, tt.want)
+			}
+		})
+	}
+}

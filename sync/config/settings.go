@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -171,7 +172,7 @@ func Parse(data []byte) (Settings, error) {
 		return Default(), nil
 	}
 	if err != nil {
-		return Settings{}, fmt.Errorf("%w: %w", ErrParse, err)
+		return Settings{}, fmt.Errorf("%w: %w", ErrParse, explainYAML(err))
 	}
 
 	var extra yaml.Node
@@ -214,4 +215,50 @@ func (s *Settings) ApplyEnv(getenv func(string) string) {
 	set(&s.Backstage.URL, EnvBackstageURL)
 	set(&s.Compass.Site, EnvCompassSite)
 	set(&s.Compass.Email, EnvCompassEmail)
+}
+
+// sectionOf names the settings section each decoded type sits under, so that an unknown key is
+// reported by its place in the file rather than by a Go type.
+var sectionOf = map[string]string{
+	"config.Settings":        "the top level",
+	"config.Backstage":       "backstage",
+	"config.Auth":            "backstage.auth",
+	"config.Compass":         "compass",
+	"config.Sync":            "sync",
+	"config.Deletion":        "deletion",
+	"mapping.Rules":          "mapping",
+	"mapping.Filters":        "mapping.filters",
+	"mapping.FilterRule":     "a mapping filter rule",
+	"mapping.FieldRule":      "a mapping.fields entry",
+	"mapping.Transform":      "a mapping transform",
+	"mapping.TypeRules":      "mapping.types",
+	"mapping.TypeRule":       "a mapping.types rule",
+	"mapping.OwnerRules":     "mapping.owner",
+	"mapping.LinkRules":      "mapping.links",
+	"mapping.LinkClass":      "a mapping.links class",
+	"mapping.LabelRules":     "mapping.labels",
+	"mapping.DependsOnRules": "mapping.depends_on",
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
+
+// explainYAML rewrites the decoder's "field x not found in type config.Y" into words about the
+// settings file.
+func explainYAML(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	lines := make([]string, 0, len(te.Errors))
+	for _, line := range te.Errors {
+		lines = append(lines, unknownField.ReplaceAllStringFunc(line, func(m string) string {
+			parts := unknownField.FindStringSubmatch(m)
+			section, ok := sectionOf[parts[2]]
+			if !ok {
+				section = parts[2]
+			}
+			return fmt.Sprintf("unknown key %q in %s: remove it or check its spelling", parts[1], section)
+		}))
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
