@@ -51,7 +51,12 @@ func newSyncCommand(env Env, g *globals) *cobra.Command {
 			if asJSON {
 				enc := json.NewEncoder(env.Stdout)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(res); err != nil {
+				out := struct {
+					*engine.Result
+					// Demo marks a run on the built-in demo data.
+					Demo bool `json:"demo,omitempty"`
+				}{res, s.Demo()}
+				if err := enc.Encode(out); err != nil {
 					return err
 				}
 			} else {

@@ -43,6 +43,10 @@ func TestSyncDryRunThenApplyThenNothingToDo(t *testing.T) {
 	t.Parallel()
 	demo := startDemo(t)
 
+	_, raw, _ := run(t, Env{}, "--data-dir", demo.DataDir, "sync", "--json", "--dry-run")
+	if !strings.Contains(raw, `"demo": true`) {
+		t.Errorf("sync --json on demo data does not say so:\n%.300s", raw)
+	}
 	code, preview, _ := syncJSON(t, demo.DataDir, "--dry-run")
 	if code != ExitOK || !preview.DryRun || preview.Counts.Created == 0 {
 		t.Fatalf("dry run: exit %d, %+v", code, preview.Counts)
