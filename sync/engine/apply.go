@@ -125,7 +125,7 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 
 // createWindow is the number of rounds of concurrent requests whose create inputs are built at
 // once.
-const createWindow = 4
+const createWindow = 10
 
 func (r *run) sendCreateWindow(ctx context.Context, todo []plan.Action, unsure map[string]error) error {
 	if len(todo) == 0 {
