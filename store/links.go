@@ -43,26 +43,7 @@ func NormalizeRef(ref string) string {
 // PutLinks writes links in one transaction, replacing those with the same ref. It fails with
 // ErrComponentLinked, writing nothing, when a component is already linked to another ref.
 func (s *Store) PutLinks(links []Link) error {
-	sorted := make([]Link, len(links))
-	copy(sorted, links)
-	for i := range sorted {
-		sorted[i].Ref = NormalizeRef(sorted[i].Ref)
-		if sorted[i].Ref == "" {
-			return fmt.Errorf("writing link %d: %w: empty ref", i, ErrInvalidRecord)
-		}
-	}
-	// Writing in key order keeps bbolt's page splits local on large batches.
-	slices.SortStableFunc(sorted, func(a, b Link) int { return strings.Compare(a.Ref, b.Ref) })
-
-	return s.update(func(tx *bolt.Tx) error {
-		lb := newLinkBatch(tx)
-		for _, l := range sorted {
-			if err := lb.put(l); err != nil {
-				return err
-			}
-		}
-		return lb.flush()
-	})
+	return s.SaveLinks(links, nil)
 }
 
 // SaveLinks removes the links of deletes and then writes puts, in one transaction, so that a

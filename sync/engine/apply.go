@@ -214,18 +214,8 @@ func (r *run) applyAliases(ctx context.Context, actions []plan.Action) error {
 			}
 		}
 	}
-	if st.batch.Len() == 0 {
-		return nil
-	}
-
-	results, err := r.send(ctx, &st)
-	if err != nil {
+	if err := r.sendStage(ctx, &st, "attaching external alias"); err != nil {
 		return err
-	}
-	for i, res := range results {
-		if res.Err != nil {
-			r.fail(st.owners[i], fmt.Errorf("attaching external alias: %w", res.Err))
-		}
 	}
 
 	return r.undoOrphanCreates(ctx, actions)
@@ -275,21 +265,7 @@ func (r *run) applyUpdates(ctx context.Context, actions []plan.Action) error {
 		}
 		r.stageUpdate(&st, a)
 	}
-	if st.batch.Len() == 0 {
-		return nil
-	}
-
-	results, err := r.send(ctx, &st)
-	if err != nil {
-		return err
-	}
-	for i, res := range results {
-		if res.Err != nil {
-			r.fail(st.owners[i], fmt.Errorf("updating component: %w", res.Err))
-		}
-	}
-
-	return nil
+	return r.sendStage(ctx, &st, "updating component")
 }
 
 // stageUpdate adds the mutations one action's changes need.
@@ -388,17 +364,21 @@ func (r *run) applyRelationships(ctx context.Context) error {
 		}
 		st.own(rel.From, st.batch.CreateRelationship(from, to))
 	}
+	return r.sendStage(ctx, &st, "updating relationships")
+}
+
+// sendStage sends a stage and records each failed mutation against its item, as doing.
+func (r *run) sendStage(ctx context.Context, st *stage, doing string) error {
 	if st.batch.Len() == 0 {
 		return nil
 	}
-
-	results, err := r.send(ctx, &st)
+	results, err := r.send(ctx, st)
 	if err != nil {
 		return err
 	}
 	for i, res := range results {
 		if res.Err != nil {
-			r.fail(st.owners[i], fmt.Errorf("updating relationships: %w", res.Err))
+			r.fail(st.owners[i], fmt.Errorf("%s: %w", doing, res.Err))
 		}
 	}
 
