@@ -204,6 +204,12 @@ func checkMapped(t *testing.T, r *realRig, got map[string]compasssim.Component, 
 	if d := got["component:default/"+backstagetest.ComponentName(1)].Description; len(d) != 4096 {
 		t.Errorf("long description is %d chars, want cut to 4096", len(d))
 	}
+	for i, want := range map[int]string{0: "SERVICE", 1: "WEBSITE", 2: "LIBRARY"} {
+		ref := "component:default/" + backstagetest.ComponentName(i)
+		if got[ref].TypeID != want {
+			t.Errorf("%s (spec.type %s) has type %q, want %s", ref, backstagetest.ComponentTypes[i], got[ref].TypeID, want)
+		}
+	}
 	owned, withField := 0, 0
 	for ref, c := range got {
 		if len(c.Labels) > 10 {
