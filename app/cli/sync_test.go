@@ -157,3 +157,50 @@ func TestSecretsSetStoresTheValueWithoutPrintingIt(t *testing.T) {
 		t.Errorf("keyring holds %q, %v", got, err)
 	}
 }
+
+func TestStatusReportsManagedComponentsAndRuns(t *testing.T) {
+	t.Parallel()
+	demo := startDemo(t)
+	code, applied, _ := syncJSON(t, demo.DataDir)
+	if code != ExitOK {
+		t.Fatalf("sync exit %d", code)
+	}
+
+	code, out, errOut := run(t, Env{}, "--data-dir", demo.DataDir, "status", "--json")
+	if code != ExitOK {
+		t.Fatalf("status exit %d: %s", code, errOut)
+	}
+	var rep statusReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	if !rep.Configured || !rep.Demo || rep.ManagedComponents != applied.Counts.Created {
+		t.Errorf("status: configured %v, demo %v, managed %d; want true, true, %d",
+			rep.Configured, rep.Demo, rep.ManagedComponents, applied.Counts.Created)
+	}
+	if len(rep.Runs) != 1 || rep.Runs[0].ID != applied.RunID || rep.Runs[0].Status != "succeeded" {
+		t.Errorf("status runs = %+v, want the one run %s", rep.Runs, applied.RunID)
+	}
+
+	_, text, _ := run(t, Env{}, "--data-dir", demo.DataDir, "status")
+	if !strings.Contains(text, "DEMO DATA") || !strings.Contains(text, "managed components") {
+		t.Errorf("status text lacks the demo label or the counts:\n%s", text)
+	}
+}
+
+func TestSecretsStatusNeverPrintsValues(t *testing.T) {
+	t.Parallel()
+	env := Env{Getenv: func(k string) string {
+		if k == "COMPASS_API_TOKEN" {
+			return "env-secret-value"
+		}
+		return ""
+	}}
+	code, out, _ := run(t, env, "--data-dir", t.TempDir(), "secrets", "status")
+	if code != ExitOK || strings.Contains(out, "env-secret-value") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+	if !strings.Contains(out, "compass_api_token") || !strings.Contains(out, "set (env)") {
+		t.Errorf("secrets status does not say the token comes from the environment:\n%s", out)
+	}
+}
