@@ -57,10 +57,6 @@ func (r *run) apply(ctx context.Context) error {
 		return err
 	}
 
-	for _, a := range actions {
-		r.addItem(a, r.outcome[a.Ref])
-	}
-	r.addFreshItems()
 	r.report(PhaseApply, total, total, "")
 
 	return nil
@@ -107,9 +103,11 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 	unsure := map[string]error{}
 	window := r.cfg.BatchSize * r.cfg.Concurrency * createWindow
 	var todo []plan.Action
+	var at []int
 	for i, a := range actions {
 		if pending[a.Ref] {
 			todo = append(todo, a)
+			at = append(at, i)
 		}
 		if len(todo) < window && i < len(actions)-1 {
 			continue
@@ -117,10 +115,22 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 		if err := r.sendCreateWindow(ctx, todo, unsure); err != nil {
 			return nil, err
 		}
-		todo = todo[:0]
+		for _, j := range at {
+			if _, again := unsure[actions[j].Ref]; !again {
+				slim(&actions[j])
+			}
+		}
+		todo, at = todo[:0], at[:0]
 	}
 
 	return unsure, nil
+}
+
+// slim drops the values of a sent create that the later steps do not read: they need its
+// name, to look it up, and its stable key, to record.
+func slim(a *plan.Action) {
+	c := a.Component
+	a.Component = mapping.Component{Ref: c.Ref, Name: c.Name, StableKey: c.StableKey}
 }
 
 // createWindow is the number of rounds of concurrent requests whose create inputs are built at

@@ -478,11 +478,16 @@ func (r *run) makePlan() error {
 		Current:         r.current,
 		Unaliased:       r.unalias,
 		Policy:          policy,
+		// A preview shows what each create writes; an applied run reports creates without
+		// their field changes, which a first run over a large catalog could not hold.
+		Lean: !r.opts.DryRun,
 	})
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
 	r.plan = p
+	// The plan holds what the later phases need: drop the inputs.
+	r.desired, r.skipped, r.current, r.unalias = nil, nil, nil, nil
 
 	return nil
 }
@@ -509,18 +514,32 @@ func (r *run) fillUnread(known []plan.Known) {
 
 // previewItems fills the result from the plan without applying it.
 func (r *run) previewItems() {
+	planned := r.plannedFresh()
+	r.result.Items = slices.Grow(r.result.Items, len(r.plan.Actions))
 	for _, a := range r.plan.Actions {
 		r.addItem(a, nil)
 	}
-	r.addFreshItems()
+	r.addFreshItems(planned)
 }
 
-// addFreshItems reports the linked entities whose etag did not change as unchanged.
-func (r *run) addFreshItems() {
-	planned := make(map[string]bool, len(r.plan.Actions))
-	for _, a := range r.plan.Actions {
-		planned[a.Ref] = true
+// plannedFresh returns the refs with an unchanged etag that the plan has an action for.
+func (r *run) plannedFresh() map[string]bool {
+	planned := map[string]bool{}
+	if len(r.fresh) == 0 {
+		return planned
 	}
+	for _, a := range r.plan.Actions {
+		if r.fresh[a.Ref] {
+			planned[a.Ref] = true
+		}
+	}
+
+	return planned
+}
+
+// addFreshItems reports the linked entities whose etag did not change as unchanged, but for
+// those planned.
+func (r *run) addFreshItems(planned map[string]bool) {
 	for _, ref := range slices.Sorted(maps.Keys(r.fresh)) {
 		rec := r.records[ref]
 		if planned[ref] || rec.ComponentID == "" || !r.listed[ref] {

@@ -43,6 +43,8 @@ type differ struct {
 	deprecated bool
 	label      string
 	action     *Action
+	// lean leaves out the changes and edits of a create; see Input.Lean.
+	lean bool
 }
 
 // run fills the action's changes, typed edits, drift and hashes to store.
@@ -111,7 +113,14 @@ func (d *differ) scalar(field, want, have string) {
 	}
 
 	d.action.Set = append(d.action.Set, field)
-	d.action.Changes = append(d.action.Changes, Change{Field: field, From: short(have), To: short(want)})
+	if !d.leanCreate() {
+		d.action.Changes = append(d.action.Changes, Change{Field: field, From: short(have), To: short(want)})
+	}
+}
+
+// leanCreate reports whether the action is a create that leaves out its changes and edits.
+func (d *differ) leanCreate() bool {
+	return d.lean && d.mode == modeCreate
 }
 
 func (d *differ) labels() {
@@ -124,6 +133,10 @@ func (d *differ) labels() {
 
 	if !d.write(mapping.FieldLabels, strings.Join(want, "\n"), strings.Join(have, "\n")) {
 		d.dropDeprecateLabel(want, have)
+		return
+	}
+
+	if d.leanCreate() {
 		return
 	}
 
@@ -155,6 +168,10 @@ func (d *differ) links() {
 
 	want := d.desired.Links
 	if !d.write(mapping.FieldLinks, desiredLinks(want), currentLinks(have)) {
+		return
+	}
+
+	if d.leanCreate() {
 		return
 	}
 

@@ -32,6 +32,10 @@ type Input struct {
 	// name. They are the adoption candidates.
 	Unaliased map[string][]Current
 	Policy    Policy
+	// Lean leaves out of creates what applying them does not need: their field changes and
+	// their label and link edits, as a create writes Component whole. A preview wants them; a
+	// large first run that applies thousands of creates is far smaller without them.
+	Lean bool
 }
 
 // Known is one managed component as the store recorded it.

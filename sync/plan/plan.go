@@ -339,7 +339,7 @@ func (b *builder) planSkip(s mapping.Skip) {
 
 // diff fills the action's changes; k is nil for an adoption or a create.
 func (b *builder) diff(a *Action, mode diffMode, d *mapping.Component, cur *Current, k *Known) {
-	df := differ{mode: mode, desired: d, current: cur, label: b.in.Policy.DeprecateLabel, action: a}
+	df := differ{mode: mode, desired: d, current: cur, label: b.in.Policy.DeprecateLabel, action: a, lean: b.in.Lean}
 	if k != nil {
 		df.applied = k.Applied
 		df.deprecated = k.Deprecated
