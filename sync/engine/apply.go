@@ -208,6 +208,9 @@ func (r *run) applyAliases(ctx context.Context, actions []plan.Action) error {
 	var st stage
 	source := r.cfg.Policy.Source
 	for _, a := range actions {
+		if err := r.sendFull(ctx, &st, "attaching external alias"); err != nil {
+			return err
+		}
 		switch a.Kind {
 		case plan.KindCreate:
 			if id := r.created[a.Ref]; id != "" {
@@ -272,6 +275,9 @@ func (r *run) applyUpdates(ctx context.Context, actions []plan.Action) error {
 		}
 		if r.outcome[a.Ref] != nil || a.ComponentID == "" {
 			continue
+		}
+		if err := r.sendFull(ctx, &st, "updating component"); err != nil {
+			return err
 		}
 		r.stageUpdate(&st, a)
 	}
@@ -372,9 +378,27 @@ func (r *run) applyRelationships(ctx context.Context) error {
 		if from == "" || to == "" || r.outcome[rel.From] != nil {
 			continue
 		}
+		if err := r.sendFull(ctx, &st, "updating relationships"); err != nil {
+			return err
+		}
 		st.own(rel.From, st.batch.CreateRelationship(from, to))
 	}
 	return r.sendStage(ctx, &st, "updating relationships")
+}
+
+// sendFull sends the stage once it holds a window of mutations, as doing, and empties it, so
+// that a stage over thousands of components is never built whole. Each window still goes out
+// as requests of BatchSize mutations, Concurrency at a time.
+func (r *run) sendFull(ctx context.Context, st *stage, doing string) error {
+	if st.batch.Len() < r.cfg.BatchSize*r.cfg.Concurrency*createWindow {
+		return nil
+	}
+	if err := r.sendStage(ctx, st, doing); err != nil {
+		return err
+	}
+	*st = stage{}
+
+	return nil
 }
 
 // sendStage sends a stage and records each failed mutation against its item, as doing.

@@ -109,6 +109,10 @@ func (m *memStore) DeleteIntents(ids []string) error {
 	for _, id := range ids {
 		delete(m.intents, id)
 	}
+	if len(m.intents) == 0 {
+		// A map keeps its room after deletes; the product's store keeps intents on disk.
+		m.intents = map[string]engine.Intent{}
+	}
 	return nil
 }
 

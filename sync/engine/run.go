@@ -288,12 +288,12 @@ func (r *run) readCompass(ctx context.Context) error {
 	r.report(PhaseRead, 0, 0, "")
 
 	var ids []string
-	var fresh []mapping.Component
-	for _, c := range r.desired {
+	var fresh []*mapping.Component
+	for i, c := range r.desired {
 		if rec, ok := r.records[c.Ref]; ok && rec.ComponentID != "" {
 			ids = append(ids, rec.ComponentID)
 		} else {
-			fresh = append(fresh, c)
+			fresh = append(fresh, &r.desired[i])
 		}
 	}
 
@@ -368,7 +368,7 @@ func (r *run) readByID(ctx context.Context, ids []string) error {
 
 // readNamesakes searches Compass for components named like the new entities, to adopt them or
 // to find one an interrupted run created.
-func (r *run) readNamesakes(ctx context.Context, fresh []mapping.Component) error {
+func (r *run) readNamesakes(ctx context.Context, fresh []*mapping.Component) error {
 	for _, c := range fresh {
 		var page *compass.ComponentPage
 		err := r.cfg.Pacer.Do(ctx, func() error {

@@ -99,7 +99,8 @@ func newBuilder(in *Input) (*builder, error) {
 		actionOf: make(map[string]Kind, len(in.Desired)+len(in.Known)),
 	}
 	b.plan.MissingCounts = make(map[string]int, len(in.Known))
-	b.plan.Actions = make([]Action, 0, len(in.Desired)+len(in.Skipped)+len(in.Known))
+	// Known refs add actions only when they are not listed, usually few: they are not counted.
+	b.plan.Actions = make([]Action, 0, len(in.Desired)+len(in.Skipped))
 
 	for i := range in.Known {
 		k := &in.Known[i]
