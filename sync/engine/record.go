@@ -144,8 +144,8 @@ func (r *run) status(a plan.Action, err error) Status {
 	if a.Kind == plan.KindSkip {
 		state = FieldSkipped
 	}
-	for field := range a.Applied {
-		s.Fields[field] = state
+	for _, fh := range a.Applied {
+		s.Fields[fh.Field] = state
 	}
 	for _, c := range a.Changes {
 		s.Fields[c.Field] = state

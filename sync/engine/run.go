@@ -181,6 +181,7 @@ func (r *run) list(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
 	}
+	r.desired = make([]mapping.Component, 0, len(changed))
 	if err := r.fetch(ctx, changed); err != nil {
 		return err
 	}

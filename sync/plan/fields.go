@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,7 +37,7 @@ type differ struct {
 	desired *mapping.Component
 	// current is nil for a create.
 	current *Current
-	applied map[string]string
+	applied Hashes
 	// deprecated is true when the app deprecated the component and the entity is back.
 	deprecated bool
 	label      string
@@ -50,7 +49,7 @@ type differ struct {
 // run fills the action's changes, typed edits, drift and hashes to store.
 func (d *differ) run() {
 	d.action.Component = *d.desired
-	d.action.Applied = map[string]string{}
+	d.action.Applied = make(Hashes, 0, len(scalarFields)+len(tailFields)+2+len(d.desired.CustomFields))
 
 	for _, f := range scalarFields {
 		d.scalar(f, desiredScalar(d.desired, f), d.currentScalar(f))
@@ -86,11 +85,11 @@ func (d *differ) write(field, want, have string) bool {
 	}
 
 	if backstage || ok {
-		d.action.Applied[field] = hash(want)
+		d.action.Applied.set(field, hash(want))
 	}
 
 	if ok && d.mode == modeUpdate {
-		if last, seen := d.applied[field]; seen && last != hash(have) {
+		if last, seen := d.applied.Get(field); seen && last != hash(have) {
 			d.action.Drift = append(d.action.Drift, field)
 		}
 	}
@@ -105,7 +104,7 @@ func (d *differ) scalar(field, want, have string) {
 	// when Compass owns the field.
 	if !ok && d.deprecated && field == mapping.FieldLifecycle && want != "" && want != have {
 		ok = true
-		d.action.Applied[field] = hash(want)
+		d.action.Applied.set(field, hash(want))
 	}
 
 	if !ok {
@@ -377,12 +376,4 @@ func short(s string) string {
 	}
 
 	return string(r[:displayLimit-1]) + "…"
-}
-
-// hash is the stable digest stored per field to detect edits made in Compass.
-func hash(s string) string {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-
-	return strconv.FormatUint(h.Sum64(), 16)
 }

@@ -45,9 +45,9 @@ type Known struct {
 	// Kind is the entity kind, which selects the deletion mode.
 	Kind      string
 	StableKey string
-	// Applied maps field names to the hash of the value last applied; it is what an earlier
+	// Applied holds the hash of the value last applied to each field; it is what an earlier
 	// Action.Applied held.
-	Applied map[string]string
+	Applied Hashes
 	// MissingCount is the number of complete listings in a row that lacked the ref.
 	MissingCount int
 	// Deprecated is true when the app deprecated the component.

@@ -3,7 +3,6 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -363,7 +362,7 @@ func TestLeanCreatesKeepHashesAndDropChanges(t *testing.T) {
 	if len(l.Changes) != 0 || len(l.LabelsAdd) != 0 || len(l.LinksAdd) != 0 {
 		t.Errorf("lean create has changes %v, labels %v, links %v; want none", l.Changes, l.LabelsAdd, l.LinksAdd)
 	}
-	if !maps.Equal(l.Applied, f.Applied) || !slices.Equal(l.Set, f.Set) {
+	if !slices.Equal(l.Applied, f.Applied) || !slices.Equal(l.Set, f.Set) {
 		t.Errorf("lean create applies %v setting %v, want %v setting %v", l.Applied, l.Set, f.Applied, f.Set)
 	}
 	if l.Component.Name != c.Name || len(l.Component.Links) != len(c.Links) {
