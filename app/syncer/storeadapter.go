@@ -8,6 +8,7 @@ import (
 
 	"github.com/backstage-sync/backstage-sync/store"
 	"github.com/backstage-sync/backstage-sync/sync/engine"
+	"github.com/backstage-sync/backstage-sync/sync/plan"
 )
 
 // engineStore lets the engine keep its state in the bbolt store.
@@ -27,7 +28,7 @@ func (s *engineStore) Records() (map[string]engine.Record, error) {
 		s.firstSeen[l.Ref] = l.FirstSeen
 		out[l.Ref] = engine.Record{
 			Ref: l.Ref, ComponentID: l.ComponentID, Etag: l.Etag, StableKey: l.StableKey,
-			Applied: l.FieldHashes, MissingCount: l.MissingCount, Deprecated: l.Deprecated, Orphan: l.Orphan,
+			Applied: plan.ParseHashes(l.FieldHashes), MissingCount: l.MissingCount, Deprecated: l.Deprecated, Orphan: l.Orphan,
 		}
 		return nil
 	})
@@ -44,7 +45,7 @@ func (s *engineStore) SaveRecords(puts []engine.Record, deletes []string) error 
 			first = now
 		}
 		links = append(links, store.Link{
-			Ref: r.Ref, ComponentID: r.ComponentID, FieldHashes: r.Applied, Etag: r.Etag,
+			Ref: r.Ref, ComponentID: r.ComponentID, FieldHashes: r.Applied.Strings(), Etag: r.Etag,
 			MissingCount: r.MissingCount, StableKey: r.StableKey, Deprecated: r.Deprecated, Orphan: r.Orphan,
 			FirstSeen: first, LastSeen: now,
 		})

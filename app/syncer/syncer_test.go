@@ -37,15 +37,13 @@ func TestDemoSyncIsCompleteAndASecondRunChangesNothing(t *testing.T) {
 	t.Cleanup(demo.Close)
 	s := open(t, demo.DataDir)
 
-	res, err := s.Run(context.Background(), engine.Options{}, nil)
+	// A preview shows what each create writes; the applied run reports creates without it.
+	preview, err := s.Run(context.Background(), engine.Options{DryRun: true}, nil)
 	if err != nil {
-		t.Fatalf("demo sync: %v", err)
-	}
-	if res.Status != engine.StatusSucceeded || res.Counts.Created == 0 {
-		t.Fatalf("demo sync: status %s, counts %+v", res.Status, res.Counts)
+		t.Fatalf("demo preview: %v", err)
 	}
 	owned := 0
-	for _, it := range res.Items {
+	for _, it := range preview.Items {
 		for _, c := range it.Changes {
 			if c.Field == "ownerId" && c.To != "" {
 				owned++
@@ -53,7 +51,15 @@ func TestDemoSyncIsCompleteAndASecondRunChangesNothing(t *testing.T) {
 		}
 	}
 	if owned == 0 {
-		t.Error("no demo component got an owner team")
+		t.Error("no demo component gets an owner team")
+	}
+
+	res, err := s.Run(context.Background(), engine.Options{}, nil)
+	if err != nil {
+		t.Fatalf("demo sync: %v", err)
+	}
+	if res.Status != engine.StatusSucceeded || res.Counts.Created == 0 {
+		t.Fatalf("demo sync: status %s, counts %+v", res.Status, res.Counts)
 	}
 
 	again, err := s.Run(context.Background(), engine.Options{}, nil)

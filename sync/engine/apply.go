@@ -57,10 +57,6 @@ func (r *run) apply(ctx context.Context) error {
 		return err
 	}
 
-	for _, a := range actions {
-		r.addItem(a, r.outcome[a.Ref])
-	}
-	r.addFreshItems()
 	r.report(PhaseApply, total, total, "")
 
 	return nil
@@ -107,9 +103,11 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 	unsure := map[string]error{}
 	window := r.cfg.BatchSize * r.cfg.Concurrency * createWindow
 	var todo []plan.Action
+	var at []int
 	for i, a := range actions {
 		if pending[a.Ref] {
 			todo = append(todo, a)
+			at = append(at, i)
 		}
 		if len(todo) < window && i < len(actions)-1 {
 			continue
@@ -117,10 +115,22 @@ func (r *run) sendCreates(ctx context.Context, actions []plan.Action, pending ma
 		if err := r.sendCreateWindow(ctx, todo, unsure); err != nil {
 			return nil, err
 		}
-		todo = todo[:0]
+		for _, j := range at {
+			if _, again := unsure[actions[j].Ref]; !again {
+				slim(&actions[j])
+			}
+		}
+		todo, at = todo[:0], at[:0]
 	}
 
 	return unsure, nil
+}
+
+// slim drops the values of a sent create that the later steps do not read: they need its
+// name, to look it up, and its stable key, to record.
+func slim(a *plan.Action) {
+	c := a.Component
+	a.Component = mapping.Component{Ref: c.Ref, Name: c.Name, StableKey: c.StableKey}
 }
 
 // createWindow is the number of rounds of concurrent requests whose create inputs are built at
@@ -198,6 +208,9 @@ func (r *run) applyAliases(ctx context.Context, actions []plan.Action) error {
 	var st stage
 	source := r.cfg.Policy.Source
 	for _, a := range actions {
+		if err := r.sendFull(ctx, &st, "attaching external alias"); err != nil {
+			return err
+		}
 		switch a.Kind {
 		case plan.KindCreate:
 			if id := r.created[a.Ref]; id != "" {
@@ -262,6 +275,9 @@ func (r *run) applyUpdates(ctx context.Context, actions []plan.Action) error {
 		}
 		if r.outcome[a.Ref] != nil || a.ComponentID == "" {
 			continue
+		}
+		if err := r.sendFull(ctx, &st, "updating component"); err != nil {
+			return err
 		}
 		r.stageUpdate(&st, a)
 	}
@@ -362,9 +378,27 @@ func (r *run) applyRelationships(ctx context.Context) error {
 		if from == "" || to == "" || r.outcome[rel.From] != nil {
 			continue
 		}
+		if err := r.sendFull(ctx, &st, "updating relationships"); err != nil {
+			return err
+		}
 		st.own(rel.From, st.batch.CreateRelationship(from, to))
 	}
 	return r.sendStage(ctx, &st, "updating relationships")
+}
+
+// sendFull sends the stage once it holds a window of mutations, as doing, and empties it, so
+// that a stage over thousands of components is never built whole. Each window still goes out
+// as requests of BatchSize mutations, Concurrency at a time.
+func (r *run) sendFull(ctx context.Context, st *stage, doing string) error {
+	if st.batch.Len() < r.cfg.BatchSize*r.cfg.Concurrency*createWindow {
+		return nil
+	}
+	if err := r.sendStage(ctx, st, doing); err != nil {
+		return err
+	}
+	*st = stage{}
+
+	return nil
 }
 
 // sendStage sends a stage and records each failed mutation against its item, as doing.

@@ -466,6 +466,7 @@ func BenchmarkFiftyThousand(b *testing.B) {
 		}
 
 		b.ReportMetric(float64(initial.WallMS)/1000, "initial_s")
+		b.ReportMetric(float64(initial.PeakKB)/1024, "initial_peak_MB")
 		b.ReportMetric(float64(changed.PeakKB)/1024, "peak_MB")
 		check(b, "initial 50,000: created, failed", initial.Created == bigComponents && initial.Failed == 0,
 			fmt.Sprintf("%d created, %d failed in %.1f s", initial.Created, initial.Failed,
@@ -475,6 +476,7 @@ func BenchmarkFiftyThousand(b *testing.B) {
 			fmt.Sprintf("%d (%d updated, %d mutations, %d ms)", changed.Requests, changed.Updated,
 				changed.Mutations, changed.WallMS), "<= 3")
 		check(b, "50,000 entities: peak resident memory", changed.PeakKB > 0 && changed.PeakKB < 200*1024,
-			fmt.Sprintf("%.0f MB", float64(changed.PeakKB)/1024), "< 200 MB")
+			fmt.Sprintf("%.0f MB (%.0f MB after the first run)", float64(changed.PeakKB)/1024,
+				float64(initial.PeakKB)/1024), "< 200 MB")
 	}
 }

@@ -1,18 +1,21 @@
 package engine_test
 
 import (
+	"encoding/json"
 	"maps"
 	"sync"
 
 	"github.com/backstage-sync/backstage-sync/sync/engine"
 )
 
-// memStore is an in-memory engine.Store for tests.
+// memStore is an in-memory engine.Store for tests. Like the product's store, it keeps
+// statuses and runs encoded rather than as the values the engine handed over, so that the
+// engine's memory figures do not count them twice.
 type memStore struct {
 	mu       sync.Mutex
 	records  map[string]engine.Record
-	statuses map[string]engine.Status
-	runs     []engine.Result
+	statuses map[string][]byte
+	runs     [][]byte
 	audit    []string
 	meta     map[string][]byte
 	intents  map[string]engine.Intent
@@ -23,7 +26,7 @@ var _ engine.Store = (*memStore)(nil)
 func newMemStore() *memStore {
 	return &memStore{
 		records:  map[string]engine.Record{},
-		statuses: map[string]engine.Status{},
+		statuses: map[string][]byte{},
 		meta:     map[string][]byte{},
 		intents:  map[string]engine.Intent{},
 	}
@@ -51,7 +54,11 @@ func (m *memStore) SaveStatuses(statuses []engine.Status) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, s := range statuses {
-		m.statuses[s.Ref] = s
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		m.statuses[s.Ref] = b
 	}
 	return nil
 }
@@ -59,7 +66,11 @@ func (m *memStore) SaveStatuses(statuses []engine.Status) error {
 func (m *memStore) SaveRun(r *engine.Result) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.runs = append(m.runs, *r)
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	m.runs = append(m.runs, b)
 	return nil
 }
 
@@ -97,6 +108,10 @@ func (m *memStore) DeleteIntents(ids []string) error {
 	defer m.mu.Unlock()
 	for _, id := range ids {
 		delete(m.intents, id)
+	}
+	if len(m.intents) == 0 {
+		// A map keeps its room after deletes; the product's store keeps intents on disk.
+		m.intents = map[string]engine.Intent{}
 	}
 	return nil
 }

@@ -2,12 +2,15 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/backstage-sync/backstage-sync/sync/plan"
 )
 
-// record stores what the run applied: records (etags, links, applied hashes, missing counts),
-// per-component status and the mapping settings hash.
+// record fills the result's items and stores what the run applied: records (etags, links,
+// applied hashes, missing counts), per-component status and the mapping settings hash. Each
+// action is let go of once its item, status and record are taken from it, so that a large run
+// does not hold its plan and its results at once.
 func (r *run) record() error {
 	r.report(PhaseRecord, 0, 1, "")
 	puts := map[string]Record{}
@@ -32,10 +35,22 @@ func (r *run) record() error {
 		}
 	}
 
-	statuses := make([]Status, 0, len(r.plan.Actions))
-	for _, a := range r.plan.Actions {
+	actions := r.plan.Actions
+	planned := r.plannedFresh()
+	r.result.Items = slices.Grow(r.result.Items, len(actions)+len(r.fresh)-len(planned))
+	statuses := make([]Status, 0, min(len(actions), statusChunk))
+	var statusErr error
+	for i, a := range actions {
+		actions[i] = plan.Action{}
 		err := r.outcome[a.Ref]
-		statuses = append(statuses, r.status(a, err))
+		r.addItem(a, err)
+		if statusErr == nil {
+			statuses = append(statuses, r.status(a, err))
+			if len(statuses) == statusChunk || i == len(actions)-1 {
+				statusErr = r.cfg.Store.SaveStatuses(statuses)
+				statuses = statuses[:0]
+			}
+		}
 		rec := puts[a.Ref]
 		if rec.Ref == "" {
 			rec = r.records[a.Ref]
@@ -72,6 +87,9 @@ func (r *run) record() error {
 		}
 		puts[a.Ref] = rec
 	}
+	r.plan.Actions = nil
+	r.addFreshItems(planned)
+
 	for ref, n := range r.plan.MissingCounts {
 		rec, ok := puts[ref]
 		if !ok {
@@ -96,8 +114,8 @@ func (r *run) record() error {
 	if err := r.cfg.Store.SaveRecords(list, deletes); err != nil {
 		return fmt.Errorf("recording links: %w", err)
 	}
-	if err := r.cfg.Store.SaveStatuses(statuses); err != nil {
-		return fmt.Errorf("recording component status: %w", err)
+	if statusErr != nil {
+		return fmt.Errorf("recording component status: %w", statusErr)
 	}
 	if err := r.cfg.Store.PutMeta(metaRulesHash, []byte(r.cfg.RulesHash)); err != nil {
 		return fmt.Errorf("recording mapping hash: %w", err)
@@ -105,6 +123,9 @@ func (r *run) record() error {
 
 	return nil
 }
+
+// statusChunk is the number of component statuses written at a time.
+const statusChunk = 1000
 
 // status derives the component status of one action.
 func (r *run) status(a plan.Action, err error) Status {
@@ -123,8 +144,8 @@ func (r *run) status(a plan.Action, err error) Status {
 	if a.Kind == plan.KindSkip {
 		state = FieldSkipped
 	}
-	for field := range a.Applied {
-		s.Fields[field] = state
+	for _, fh := range a.Applied {
+		s.Fields[fh.Field] = state
 	}
 	for _, c := range a.Changes {
 		s.Fields[c.Field] = state

@@ -181,6 +181,7 @@ func (r *run) list(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
 	}
+	r.desired = make([]mapping.Component, 0, len(changed))
 	if err := r.fetch(ctx, changed); err != nil {
 		return err
 	}
@@ -288,12 +289,12 @@ func (r *run) readCompass(ctx context.Context) error {
 	r.report(PhaseRead, 0, 0, "")
 
 	var ids []string
-	var fresh []mapping.Component
-	for _, c := range r.desired {
+	var fresh []*mapping.Component
+	for i, c := range r.desired {
 		if rec, ok := r.records[c.Ref]; ok && rec.ComponentID != "" {
 			ids = append(ids, rec.ComponentID)
 		} else {
-			fresh = append(fresh, c)
+			fresh = append(fresh, &r.desired[i])
 		}
 	}
 
@@ -368,7 +369,7 @@ func (r *run) readByID(ctx context.Context, ids []string) error {
 
 // readNamesakes searches Compass for components named like the new entities, to adopt them or
 // to find one an interrupted run created.
-func (r *run) readNamesakes(ctx context.Context, fresh []mapping.Component) error {
+func (r *run) readNamesakes(ctx context.Context, fresh []*mapping.Component) error {
 	for _, c := range fresh {
 		var page *compass.ComponentPage
 		err := r.cfg.Pacer.Do(ctx, func() error {
@@ -478,11 +479,16 @@ func (r *run) makePlan() error {
 		Current:         r.current,
 		Unaliased:       r.unalias,
 		Policy:          policy,
+		// A preview shows what each create writes; an applied run reports creates without
+		// their field changes, which a first run over a large catalog could not hold.
+		Lean: !r.opts.DryRun,
 	})
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
 	}
 	r.plan = p
+	// The plan holds what the later phases need: drop the inputs.
+	r.desired, r.skipped, r.current, r.unalias = nil, nil, nil, nil
 
 	return nil
 }
@@ -509,18 +515,32 @@ func (r *run) fillUnread(known []plan.Known) {
 
 // previewItems fills the result from the plan without applying it.
 func (r *run) previewItems() {
+	planned := r.plannedFresh()
+	r.result.Items = slices.Grow(r.result.Items, len(r.plan.Actions))
 	for _, a := range r.plan.Actions {
 		r.addItem(a, nil)
 	}
-	r.addFreshItems()
+	r.addFreshItems(planned)
 }
 
-// addFreshItems reports the linked entities whose etag did not change as unchanged.
-func (r *run) addFreshItems() {
-	planned := make(map[string]bool, len(r.plan.Actions))
-	for _, a := range r.plan.Actions {
-		planned[a.Ref] = true
+// plannedFresh returns the refs with an unchanged etag that the plan has an action for.
+func (r *run) plannedFresh() map[string]bool {
+	planned := map[string]bool{}
+	if len(r.fresh) == 0 {
+		return planned
 	}
+	for _, a := range r.plan.Actions {
+		if r.fresh[a.Ref] {
+			planned[a.Ref] = true
+		}
+	}
+
+	return planned
+}
+
+// addFreshItems reports the linked entities whose etag did not change as unchanged, but for
+// those planned.
+func (r *run) addFreshItems(planned map[string]bool) {
 	for _, ref := range slices.Sorted(maps.Keys(r.fresh)) {
 		rec := r.records[ref]
 		if planned[ref] || rec.ComponentID == "" || !r.listed[ref] {

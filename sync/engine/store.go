@@ -1,6 +1,10 @@
 package engine
 
-import "time"
+import (
+	"time"
+
+	"github.com/backstage-sync/backstage-sync/sync/plan"
+)
 
 // Record is what the engine remembers about one entity between runs.
 type Record struct {
@@ -10,8 +14,8 @@ type Record struct {
 	ComponentID string
 	Etag        string
 	StableKey   string
-	// Applied maps field names to the hash of the value last applied.
-	Applied      map[string]string
+	// Applied holds the hash of the value last applied to each field.
+	Applied      plan.Hashes
 	MissingCount int
 	Deprecated   bool
 	// Orphan is true when Backstage marked the entity as an orphan.

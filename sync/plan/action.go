@@ -92,9 +92,9 @@ type Action struct {
 	// AliasAdd and AliasRemove are external alias ids to attach and detach.
 	AliasAdd    string
 	AliasRemove string
-	// Applied maps field names to value hashes to store as Known.Applied once the action
+	// Applied holds the hashes of the values written, to store as Known.Applied once the action
 	// succeeds.
-	Applied map[string]string
+	Applied Hashes
 }
 
 // Change is one field-level difference, rendered as short stable strings for people.

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,17 +37,19 @@ type differ struct {
 	desired *mapping.Component
 	// current is nil for a create.
 	current *Current
-	applied map[string]string
+	applied Hashes
 	// deprecated is true when the app deprecated the component and the entity is back.
 	deprecated bool
 	label      string
 	action     *Action
+	// lean leaves out the changes and edits of a create; see Input.Lean.
+	lean bool
 }
 
 // run fills the action's changes, typed edits, drift and hashes to store.
 func (d *differ) run() {
 	d.action.Component = *d.desired
-	d.action.Applied = map[string]string{}
+	d.action.Applied = make(Hashes, 0, len(scalarFields)+len(tailFields)+2+len(d.desired.CustomFields))
 
 	for _, f := range scalarFields {
 		d.scalar(f, desiredScalar(d.desired, f), d.currentScalar(f))
@@ -84,11 +85,11 @@ func (d *differ) write(field, want, have string) bool {
 	}
 
 	if backstage || ok {
-		d.action.Applied[field] = hash(want)
+		d.action.Applied.set(field, hash(want))
 	}
 
 	if ok && d.mode == modeUpdate {
-		if last, seen := d.applied[field]; seen && last != hash(have) {
+		if last, seen := d.applied.Get(field); seen && last != hash(have) {
 			d.action.Drift = append(d.action.Drift, field)
 		}
 	}
@@ -103,7 +104,7 @@ func (d *differ) scalar(field, want, have string) {
 	// when Compass owns the field.
 	if !ok && d.deprecated && field == mapping.FieldLifecycle && want != "" && want != have {
 		ok = true
-		d.action.Applied[field] = hash(want)
+		d.action.Applied.set(field, hash(want))
 	}
 
 	if !ok {
@@ -111,7 +112,14 @@ func (d *differ) scalar(field, want, have string) {
 	}
 
 	d.action.Set = append(d.action.Set, field)
-	d.action.Changes = append(d.action.Changes, Change{Field: field, From: short(have), To: short(want)})
+	if !d.leanCreate() {
+		d.action.Changes = append(d.action.Changes, Change{Field: field, From: short(have), To: short(want)})
+	}
+}
+
+// leanCreate reports whether the action is a create that leaves out its changes and edits.
+func (d *differ) leanCreate() bool {
+	return d.lean && d.mode == modeCreate
 }
 
 func (d *differ) labels() {
@@ -124,6 +132,10 @@ func (d *differ) labels() {
 
 	if !d.write(mapping.FieldLabels, strings.Join(want, "\n"), strings.Join(have, "\n")) {
 		d.dropDeprecateLabel(want, have)
+		return
+	}
+
+	if d.leanCreate() {
 		return
 	}
 
@@ -155,6 +167,10 @@ func (d *differ) links() {
 
 	want := d.desired.Links
 	if !d.write(mapping.FieldLinks, desiredLinks(want), currentLinks(have)) {
+		return
+	}
+
+	if d.leanCreate() {
 		return
 	}
 
@@ -360,12 +376,4 @@ func short(s string) string {
 	}
 
 	return string(r[:displayLimit-1]) + "…"
-}
-
-// hash is the stable digest stored per field to detect edits made in Compass.
-func hash(s string) string {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-
-	return strconv.FormatUint(h.Sum64(), 16)
 }

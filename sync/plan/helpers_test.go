@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/backstage-sync/backstage-sync/sync/mapping"
@@ -74,7 +75,7 @@ func knownOf(c mapping.Component) Known {
 }
 
 // appliedOf returns the hashes a create of c stores.
-func appliedOf(c mapping.Component) map[string]string {
+func appliedOf(c mapping.Component) Hashes {
 	var a Action
 	d := differ{mode: modeCreate, desired: &c, action: &a}
 	d.run()
@@ -135,12 +136,9 @@ func applyAction(k Known, cur Current, a Action) (Known, Current, bool) {
 	}
 	k.Deprecated = a.Kind == KindDeprecate || (k.Deprecated && a.Kind == KindUnchanged)
 	k.MissingCount = 0
-	merged := map[string]string{}
-	for f, h := range k.Applied {
-		merged[f] = h
-	}
-	for f, h := range a.Applied {
-		merged[f] = h
+	merged := slices.Clone(k.Applied)
+	for _, fh := range a.Applied {
+		merged.set(fh.Field, fh.Hash)
 	}
 	k.Applied = merged
 

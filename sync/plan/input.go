@@ -32,6 +32,10 @@ type Input struct {
 	// name. They are the adoption candidates.
 	Unaliased map[string][]Current
 	Policy    Policy
+	// Lean leaves out of creates what applying them does not need: their field changes and
+	// their label and link edits, as a create writes Component whole. A preview wants them; a
+	// large first run that applies thousands of creates is far smaller without them.
+	Lean bool
 }
 
 // Known is one managed component as the store recorded it.
@@ -41,9 +45,9 @@ type Known struct {
 	// Kind is the entity kind, which selects the deletion mode.
 	Kind      string
 	StableKey string
-	// Applied maps field names to the hash of the value last applied; it is what an earlier
+	// Applied holds the hash of the value last applied to each field; it is what an earlier
 	// Action.Applied held.
-	Applied map[string]string
+	Applied Hashes
 	// MissingCount is the number of complete listings in a row that lacked the ref.
 	MissingCount int
 	// Deprecated is true when the app deprecated the component.

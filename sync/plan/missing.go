@@ -86,7 +86,7 @@ func (b *builder) deprecation(a *Action, cur Current, read bool) {
 	label := b.in.Policy.DeprecateLabel
 	a.Component = mapping.Component{Ref: a.Ref, Lifecycle: lifecycleDeprecated}
 	a.Set = []string{mapping.FieldLifecycle}
-	a.Applied = map[string]string{mapping.FieldLifecycle: hash(lifecycleDeprecated)}
+	a.Applied = Hashes{{Field: mapping.FieldLifecycle, Hash: hash(lifecycleDeprecated)}}
 
 	var from string
 	if read {
@@ -106,7 +106,7 @@ func (b *builder) deprecation(a *Action, cur Current, read bool) {
 
 	have := labelSet(cur.Labels)
 	after := labelSet(append(slices.Clone(have), label))
-	a.Applied[mapping.FieldLabels] = hash(strings.Join(after, "\n"))
+	a.Applied.set(mapping.FieldLabels, hash(strings.Join(after, "\n")))
 	a.Changes = append(a.Changes, Change{
 		Field: mapping.FieldLabels, From: short(strings.Join(have, ", ")), To: short(strings.Join(after, ", ")),
 	})

@@ -99,7 +99,8 @@ func newBuilder(in *Input) (*builder, error) {
 		actionOf: make(map[string]Kind, len(in.Desired)+len(in.Known)),
 	}
 	b.plan.MissingCounts = make(map[string]int, len(in.Known))
-	b.plan.Actions = make([]Action, 0, len(in.Desired)+len(in.Skipped)+len(in.Known))
+	// Known refs add actions only when they are not listed, usually few: they are not counted.
+	b.plan.Actions = make([]Action, 0, len(in.Desired)+len(in.Skipped))
 
 	for i := range in.Known {
 		k := &in.Known[i]
@@ -339,7 +340,7 @@ func (b *builder) planSkip(s mapping.Skip) {
 
 // diff fills the action's changes; k is nil for an adoption or a create.
 func (b *builder) diff(a *Action, mode diffMode, d *mapping.Component, cur *Current, k *Known) {
-	df := differ{mode: mode, desired: d, current: cur, label: b.in.Policy.DeprecateLabel, action: a}
+	df := differ{mode: mode, desired: d, current: cur, label: b.in.Policy.DeprecateLabel, action: a, lean: b.in.Lean}
 	if k != nil {
 		df.applied = k.Applied
 		df.deprecated = k.Deprecated

@@ -341,3 +341,31 @@ func BenchmarkCompute(b *testing.B) {
 		}
 	}
 }
+
+func TestLeanCreatesKeepHashesAndDropChanges(t *testing.T) {
+	t.Parallel()
+
+	c := service("lean")
+	full, err := Compute(Input{Desired: []mapping.Component{c}, ListingComplete: true, Policy: DefaultPolicy(source)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := Compute(Input{Desired: []mapping.Component{c}, ListingComplete: true, Policy: DefaultPolicy(source), Lean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f, l := full.Actions[0], lean.Actions[0]
+	if l.Kind != KindCreate || len(f.Changes) == 0 {
+		t.Fatalf("actions %+v and %+v: want creates, the full one with changes", f, l)
+	}
+	if len(l.Changes) != 0 || len(l.LabelsAdd) != 0 || len(l.LinksAdd) != 0 {
+		t.Errorf("lean create has changes %v, labels %v, links %v; want none", l.Changes, l.LabelsAdd, l.LinksAdd)
+	}
+	if !slices.Equal(l.Applied, f.Applied) || !slices.Equal(l.Set, f.Set) {
+		t.Errorf("lean create applies %v setting %v, want %v setting %v", l.Applied, l.Set, f.Applied, f.Set)
+	}
+	if l.Component.Name != c.Name || len(l.Component.Links) != len(c.Links) {
+		t.Errorf("lean create writes %+v, want the whole component", l.Component)
+	}
+}

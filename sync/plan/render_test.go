@@ -127,10 +127,10 @@ func linkEdits(a Action) string {
 	return strings.Join(parts, "; ")
 }
 
-func appliedFields(m map[string]string) string {
-	fields := make([]string, 0, len(m))
-	for f := range m {
-		fields = append(fields, f)
+func appliedFields(h Hashes) string {
+	fields := make([]string, 0, len(h))
+	for _, fh := range h {
+		fields = append(fields, fh.Field)
 	}
 	sort.Strings(fields)
 
