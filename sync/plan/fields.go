@@ -52,14 +52,14 @@ func (d *differ) run() {
 	d.action.Applied = make(Hashes, 0, len(scalarFields)+len(tailFields)+2+len(d.desired.CustomFields))
 
 	for _, f := range scalarFields {
-		d.scalar(f, desiredScalar(d.desired, f), d.currentScalar(f))
+		d.scalar(f, scalarOf(d.desired, f), d.currentScalar(f))
 	}
 
 	d.labels()
 	d.links()
 
 	for _, f := range tailFields {
-		d.scalar(f, desiredScalar(d.desired, f), d.currentScalar(f))
+		d.scalar(f, scalarOf(d.desired, f), d.currentScalar(f))
 	}
 
 	for _, cf := range sortedCustom(d.desired.CustomFields) {
@@ -224,22 +224,10 @@ func (d *differ) currentScalar(field string) string {
 	}
 
 	c := d.current
-	switch field {
-	case mapping.FieldName:
-		return c.Name
-	case mapping.FieldDescription:
-		return c.Description
-	case mapping.FieldType:
-		return c.TypeID
-	case mapping.FieldOwner:
-		return c.OwnerID
-	case mapping.FieldLifecycle:
-		return c.Lifecycle
-	case mapping.FieldTier:
-		return c.Tier
-	}
-
-	return ""
+	return scalarOf(&mapping.Component{
+		Name: c.Name, Description: c.Description, TypeID: c.TypeID, OwnerID: c.OwnerID,
+		Lifecycle: c.Lifecycle, Tier: c.Tier,
+	}, field)
 }
 
 func (d *differ) currentCustom(definition string) string {
@@ -256,7 +244,8 @@ func (d *differ) currentCustom(definition string) string {
 	return ""
 }
 
-func desiredScalar(c *mapping.Component, field string) string {
+// scalarOf returns the value of a single-valued built-in field of c.
+func scalarOf(c *mapping.Component, field string) string {
 	switch field {
 	case mapping.FieldName:
 		return c.Name
