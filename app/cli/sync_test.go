@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,13 +11,19 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/backstage-sync/backstage-sync/app/syncer"
+	"github.com/backstage-sync/backstage-sync/internal/benchtable"
 	"github.com/backstage-sync/backstage-sync/sync/engine"
 )
 
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(envBenchChild); dir != "" {
+		os.Exit(benchChild(dir))
+	}
 	// The commands' unit tests use the in-memory keyring; store/secret tests the real one.
 	keyring.MockInit()
-	os.Exit(m.Run())
+	code := m.Run()
+	benchtable.Print(os.Stdout)
+	os.Exit(code)
 }
 
 func startDemo(t *testing.T) *syncer.DemoEnv {
@@ -202,5 +209,35 @@ func TestSecretsStatusNeverPrintsValues(t *testing.T) {
 	}
 	if !strings.Contains(out, "compass_api_token") || !strings.Contains(out, "set (env)") {
 		t.Errorf("secrets status does not say the token comes from the environment:\n%s", out)
+	}
+}
+
+func TestResultJSONIsPrintedAsOneIndentedObject(t *testing.T) {
+	t.Parallel()
+	for _, items := range [][]engine.Item{
+		{},
+		{{Ref: "component:default/a", Action: "create", Reason: "new entity"}},
+		{
+			{Ref: "component:default/a", Action: "update", ComponentID: "ari:a",
+				Changes: []engine.Change{{Field: "name", From: "A", To: `"items": null`}}},
+			{Ref: "component:default/b", Action: "failed", Error: "boom", Warnings: []string{"owner: none"}},
+		},
+	} {
+		res := &engine.Result{RunID: "r1", Status: engine.StatusSucceeded, Items: items, Error: `"items": null`,
+			Counts: engine.Counts{Created: 1}, Warnings: []string{"w"}}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(jsonResult{res, true}); err != nil {
+			t.Fatal(err)
+		}
+
+		var got bytes.Buffer
+		if err := writeResultJSON(&got, res, true); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d items: printed\n%s\nwant\n%s", len(items), got.String(), want.String())
+		}
 	}
 }

@@ -1,17 +1,12 @@
 package engine_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +24,6 @@ const (
 	benchComponents = 5000
 	benchLatency    = 50 * time.Millisecond
 	benchRate       = 20.0
-	bigComponents   = 50000
 	// naiveComponents is how many components the naive sync creates by default: it needs about
 	// 0.15 s each at 20 requests per second, so 5,000 would take some 13 minutes. Its time per
 	// component is multiplied out to benchComponents; BENCH_NAIVE_COMPONENTS=5000 runs it whole.
@@ -350,133 +344,5 @@ func BenchmarkStorm(b *testing.B) {
 			res.Counts.Failed == 0 && res.Counts.Created == 1000,
 			fmt.Sprintf("%d failed, %d created in %s (%d refused)", res.Counts.Failed,
 				res.Counts.Created, seconds(wall), st.RejectedStorm+st.RejectedRateLimit), "0 failed")
-	}
-}
-
-// The 50,000-entity benchmark runs the engine in a child process, so that the peak resident
-// memory it reads is the engine's alone: the simulators stay in the parent.
-const (
-	envBenchChild   = "BACKSTAGE_SYNC_BENCH_CHILD"
-	envBenchCatalog = "BACKSTAGE_SYNC_BENCH_CATALOG"
-	envBenchCompass = "BACKSTAGE_SYNC_BENCH_COMPASS"
-)
-
-// childReport is what the child writes after each run, one JSON line each.
-type childReport struct {
-	Status    string `json:"status"`
-	Failed    int    `json:"failed"`
-	Created   int    `json:"created"`
-	Updated   int    `json:"updated"`
-	Requests  int64  `json:"requests"`
-	Mutations int64  `json:"mutations"`
-	WallMS    int64  `json:"wall_ms"`
-	PeakKB    int64  `json:"peak_kb"`
-}
-
-// benchChild runs the initial sync, reports, waits for a line on stdin, runs an incremental
-// sync and reports again.
-func benchChild() int {
-	e, err := newBenchEngine(os.Getenv(envBenchCatalog), os.Getenv(envBenchCompass), newMemStore())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 2
-	}
-	in := bufio.NewReader(os.Stdin)
-	for i := range 2 {
-		if i > 0 {
-			if _, err := in.ReadString('\n'); err != nil {
-				return 2
-			}
-		}
-		start := time.Now()
-		res, err := e.engine.Run(context.Background(), engine.Options{})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		rep := childReport{
-			Status: res.Status, Failed: res.Counts.Failed, Created: res.Counts.Created,
-			Updated: res.Counts.Updated, Requests: res.API.CompassRequests,
-			Mutations: res.API.CompassMutations, WallMS: time.Since(start).Milliseconds(),
-			PeakKB: peakKB(),
-		}
-		if err := json.NewEncoder(os.Stdout).Encode(rep); err != nil {
-			return 2
-		}
-	}
-	return 0
-}
-
-// peakKB reads the peak resident set size of this process from /proc.
-func peakKB() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for line := range strings.Lines(string(b)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb
-		}
-	}
-	return -1
-}
-
-// BenchmarkFiftyThousand syncs 50,000 components in a child process, changes one entity, runs
-// again, and checks the requests of the second run and the child's peak memory.
-func BenchmarkFiftyThousand(b *testing.B) {
-	for range b.N {
-		entities := catalogsim.Generate(bigComponents, 1)
-		site := newBenchSite(b, entities)
-
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), envBenchChild+"=1", envBenchCatalog+"="+site.catalogURL,
-			envBenchCompass+"="+site.compassURL)
-		cmd.Stderr = os.Stderr
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		dec := json.NewDecoder(stdout)
-
-		var initial, changed childReport
-		if err := dec.Decode(&initial); err != nil {
-			b.Fatalf("reading the initial run's report: %v", err)
-		}
-		edited := entities[len(entities)-1]
-		edited["metadata"].(map[string]any)["description"] = "Changed for the benchmark."
-		if err := site.catalog.Put(edited); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.WriteString(stdin, "go\n"); err != nil {
-			b.Fatal(err)
-		}
-		if err := dec.Decode(&changed); err != nil {
-			b.Fatalf("reading the second run's report: %v", err)
-		}
-		if err := cmd.Wait(); err != nil {
-			b.Fatalf("child failed: %v", err)
-		}
-
-		b.ReportMetric(float64(initial.WallMS)/1000, "initial_s")
-		b.ReportMetric(float64(initial.PeakKB)/1024, "initial_peak_MB")
-		b.ReportMetric(float64(changed.PeakKB)/1024, "peak_MB")
-		check(b, "initial 50,000: created, failed", initial.Created == bigComponents && initial.Failed == 0,
-			fmt.Sprintf("%d created, %d failed in %.1f s", initial.Created, initial.Failed,
-				float64(initial.WallMS)/1000), "50000, 0")
-		check(b, "one change among 50,000: compass requests",
-			changed.Requests <= 3 && changed.Updated == 1 && changed.Failed == 0,
-			fmt.Sprintf("%d (%d updated, %d mutations, %d ms)", changed.Requests, changed.Updated,
-				changed.Mutations, changed.WallMS), "<= 3")
-		check(b, "50,000 entities: peak resident memory", changed.PeakKB > 0 && changed.PeakKB < 200*1024,
-			fmt.Sprintf("%.0f MB (%.0f MB after the first run)", float64(changed.PeakKB)/1024,
-				float64(initial.PeakKB)/1024), "< 200 MB")
 	}
 }
