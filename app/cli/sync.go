@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,14 +51,7 @@ func newSyncCommand(env Env, g *globals) *cobra.Command {
 				return settingsError(err)
 			}
 			if asJSON {
-				enc := json.NewEncoder(env.Stdout)
-				enc.SetIndent("", "  ")
-				out := struct {
-					*engine.Result
-					// Demo marks a run on the built-in demo data.
-					Demo bool `json:"demo,omitempty"`
-				}{res, s.Demo()}
-				if err := enc.Encode(out); err != nil {
+				if err := writeResultJSON(env.Stdout, res, s.Demo()); err != nil {
 					return err
 				}
 			} else {
@@ -179,4 +174,52 @@ func printResult(w io.Writer, res *engine.Result, demo bool) {
 		}
 	}
 	_ = tw.Flush()
+}
+
+// jsonResult is the object `sync --json` prints.
+type jsonResult struct {
+	*engine.Result
+	// Demo marks a run on the built-in demo data.
+	Demo bool `json:"demo,omitempty"`
+}
+
+// writeResultJSON prints the result as one indented JSON object. The items, tens of thousands
+// on a large catalog, are written one at a time rather than built into one buffer first.
+func writeResultJSON(w io.Writer, res *engine.Result, demo bool) error {
+	head := *res
+	head.Items = nil
+	b, err := json.MarshalIndent(jsonResult{&head, demo}, "", "  ")
+	if err != nil {
+		return err
+	}
+	// The head holds the items as null: the one "items" key at the top level, as any quote in
+	// a value is escaped.
+	const hole = `"items": null`
+	at := bytes.Index(b, []byte(hole))
+	if at < 0 {
+		return fmt.Errorf("printing the result: no place for the items")
+	}
+
+	bw := bufio.NewWriter(w)
+	bw.Write(b[:at])
+	bw.WriteString(`"items": [`)
+	for i, it := range res.Items {
+		item, err := json.MarshalIndent(it, "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(item)
+	}
+	if len(res.Items) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteByte(']')
+	bw.Write(b[at+len(hole):])
+	bw.WriteByte('\n')
+
+	return bw.Flush()
 }
