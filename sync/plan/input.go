@@ -32,10 +32,31 @@ type Input struct {
 	// name. They are the adoption candidates.
 	Unaliased map[string][]Current
 	Policy    Policy
+	// Page marks Desired and Skipped as one page of a larger run: Compute decides them and
+	// nothing else. Missing refs, the deletion guard and relationships are left to the run's
+	// last Compute, which gets the entities of the pages as Settled. A page must hold no entity
+	// that could rename or adopt: those need every claimant of the run at once.
+	Page bool
+	// Settled holds the entities that earlier pages of the run decided and applied. Compute
+	// decides nothing more for them: they count as listed and it plans their DEPENDS_ON
+	// relationships.
+	Settled []Settled
 	// Lean leaves out of creates what applying them does not need: their field changes and
 	// their label and link edits, as a create writes Component whole. A preview wants them; a
 	// large first run that applies thousands of creates is far smaller without them.
 	Lean bool
+}
+
+// Settled is an entity that an earlier page of the run decided and applied.
+type Settled struct {
+	Ref string
+	// ComponentID is the component the entity is linked to after its page, or empty when the
+	// page left it without one: skipped, in conflict or failed.
+	ComponentID string
+	// DependsOn holds the refs the entity declares, as Component.DependsOn.
+	DependsOn []string
+	// Has holds the ids of the components it had a DEPENDS_ON relationship to before its page.
+	Has []string
 }
 
 // Known is one managed component as the store recorded it.
@@ -135,8 +156,8 @@ func DefaultPolicy(source string) Policy {
 	}
 }
 
-// mode returns the deletion mode for an entity kind.
-func (p Policy) mode(kind string) Mode {
+// Mode returns the deletion mode for an entity kind.
+func (p Policy) Mode(kind string) Mode {
 	for k, m := range p.Deletion {
 		if strings.EqualFold(k, kind) {
 			return m
@@ -144,6 +165,16 @@ func (p Policy) mode(kind string) Mode {
 	}
 
 	return p.DefaultDeletion
+}
+
+// Exceeds reports whether n deprecations and deletions among managed components go past the
+// thresholds.
+func (p Policy) Exceeds(n, managed int) bool {
+	if n > p.ThresholdCount {
+		return true
+	}
+
+	return managed > 0 && float64(n)*100/float64(managed) > p.ThresholdPercent
 }
 
 // validate reports the first rule of the policy that cannot be applied.

@@ -62,7 +62,7 @@ func (b *builder) retire(k *Known, count int, cur Current, read bool) Action {
 	a := Action{Kind: KindUnchanged, Ref: k.Ref, ComponentID: k.ComponentID}
 	missing := fmt.Sprintf("missing from %d complete listings in a row", count)
 
-	switch p.mode(k.Kind) {
+	switch p.Mode(k.Kind) {
 	case ModeKeep:
 		a.Reason = fmt.Sprintf("%s; kind %q is kept", missing, k.Kind)
 	case ModeDelete:
@@ -125,13 +125,7 @@ func (b *builder) guard() {
 		}
 	}
 
-	n := c.Deprecations + c.Deletions
-	over := n > p.ThresholdCount
-	if c.Managed > 0 && float64(n)*100/float64(c.Managed) > p.ThresholdPercent {
-		over = true
-	}
-
-	if !over || p.Confirmed {
+	if !p.Exceeds(c.Deprecations+c.Deletions, c.Managed) || p.Confirmed {
 		return
 	}
 

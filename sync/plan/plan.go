@@ -54,6 +54,7 @@ type builder struct {
 	held     map[string]string
 	claims   map[string][]string
 	actionOf map[string]Kind
+	settled  map[string]*Settled
 }
 
 // Compute returns the plan for one run. It fails only on an invalid policy or a ref that
@@ -77,6 +78,11 @@ func Compute(in Input) (Plan, error) {
 		b.planSkip(s)
 	}
 
+	if in.Page {
+		b.sortActions()
+		return b.plan, nil
+	}
+
 	b.planMissing()
 	b.guard()
 	b.sortActions()
@@ -97,6 +103,7 @@ func newBuilder(in *Input) (*builder, error) {
 		held:     map[string]string{},
 		claims:   map[string][]string{},
 		actionOf: make(map[string]Kind, len(in.Desired)+len(in.Known)),
+		settled:  make(map[string]*Settled, len(in.Settled)),
 	}
 	b.plan.MissingCounts = make(map[string]int, len(in.Known))
 	// Known refs add actions only when they are not listed, usually few: they are not counted.
@@ -126,6 +133,19 @@ func newBuilder(in *Input) (*builder, error) {
 			return nil, fmt.Errorf("indexing skipped entities: %q: %w", s.Ref, ErrDuplicateRef)
 		}
 		b.skipped[s.Ref] = true
+	}
+
+	for i := range in.Settled {
+		s := &in.Settled[i]
+		if b.settled[s.Ref] != nil || b.skipped[s.Ref] || b.desired[s.Ref] != nil {
+			return nil, fmt.Errorf("indexing settled entities: %q: %w", s.Ref, ErrDuplicateRef)
+		}
+		b.settled[s.Ref] = s
+		// An entity its page left linked is synced; any other is not an endpoint.
+		b.actionOf[s.Ref] = KindUnchanged
+		if s.ComponentID == "" {
+			b.actionOf[s.Ref] = KindSkip
+		}
 	}
 
 	b.indexClaims()
@@ -356,7 +376,7 @@ func (b *builder) add(a Action) {
 
 // listed reports whether a ref counts as present in Backstage this run.
 func (b *builder) listed(ref string) bool {
-	return b.in.Listed[ref] || b.desired[ref] != nil || b.skipped[ref]
+	return b.in.Listed[ref] || b.desired[ref] != nil || b.skipped[ref] || b.settled[ref] != nil
 }
 
 func (b *builder) aliasName(ref string) string {

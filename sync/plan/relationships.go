@@ -19,25 +19,38 @@ func (b *builder) planRelationships() {
 		}
 
 		cur, _ := b.current(a)
-		if len(d.DependsOn) == 0 && len(cur.DependsOn) == 0 {
-			continue
-		}
+		b.relate(a, d.DependsOn, cur.DependsOn, ids, refs)
+	}
 
-		want := make(map[string]bool, len(d.DependsOn))
-		for _, to := range d.DependsOn {
-			if to == a.Ref || want[to] {
-				continue
-			}
-			want[to] = true
-			b.wantRelationship(a, to, ids, cur.DependsOn)
+	for _, s := range b.settled {
+		if s.ComponentID != "" {
+			a := Action{Kind: KindUnchanged, Ref: s.Ref, ComponentID: s.ComponentID}
+			b.relate(&a, s.DependsOn, s.Has, ids, refs)
 		}
-
-		b.dropRelationships(a, want, refs, cur.DependsOn)
 	}
 
 	sortRelationships(b.plan.AddRelationships)
 	sortRelationships(b.plan.RemoveRelationships)
 	sortRelationships(b.plan.Dangling)
+}
+
+// relate plans the relationships of one synced entity: those it declares and does not have,
+// and those it has to managed components and no longer declares.
+func (b *builder) relate(a *Action, declared, have []string, ids, refs map[string]string) {
+	if len(declared) == 0 && len(have) == 0 {
+		return
+	}
+
+	want := make(map[string]bool, len(declared))
+	for _, to := range declared {
+		if to == a.Ref || want[to] {
+			continue
+		}
+		want[to] = true
+		b.wantRelationship(a, to, ids, have)
+	}
+
+	b.dropRelationships(a, want, refs, have)
 }
 
 // endpoints maps synced refs to their component ids (empty when created in this run) and
@@ -61,6 +74,13 @@ func (b *builder) endpoints() (ids map[string]string, refs map[string]string) {
 			if a.ComponentID != "" {
 				refs[a.ComponentID] = a.Ref
 			}
+		}
+	}
+
+	for ref, s := range b.settled {
+		if s.ComponentID != "" {
+			ids[ref] = s.ComponentID
+			refs[s.ComponentID] = ref
 		}
 	}
 
