@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,6 +96,28 @@ func (s *Store) ReplaceLink(oldRef string, l Link) error {
 	})
 }
 
+// ForgetEtags clears the etag of each ref's link, so that the next incremental run reads the
+// entity again. Refs without a link are passed over.
+func (s *Store) ForgetEtags(refs []string) error {
+	return s.update(func(tx *bolt.Tx) error {
+		lb := newLinkBatch(tx)
+		for _, ref := range refs {
+			l, err := lb.get(NormalizeRef(ref))
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			l.Etag = ""
+			if err := lb.put(l); err != nil {
+				return err
+			}
+		}
+		return lb.flush()
+	})
+}
+
 // DeleteLink removes the link of ref. Deleting a ref that has no link is not an error.
 func (s *Store) DeleteLink(ref string) error {
 	return s.update(func(tx *bolt.Tx) error {
@@ -174,13 +197,19 @@ type linkBatch struct {
 }
 
 func newLinkBatch(tx *bolt.Tx) *linkBatch {
-	return &linkBatch{
+	lb := &linkBatch{
 		links:  tx.Bucket(bucketLinks),
 		byComp: tx.Bucket(bucketLinksByComp),
 		etags:  tx.Bucket(bucketLinkEtags),
 		owners: make(map[string]string),
 		etagOf: make(map[string]string),
 	}
+	// A batch writes its refs in order: full pages keep the file small. The component index
+	// is keyed by random ids and keeps bbolt's default.
+	lb.links.FillPercent = sortedFill
+	lb.etags.FillPercent = sortedFill
+
+	return lb
 }
 
 func (lb *linkBatch) get(ref string) (Link, error) {

@@ -249,3 +249,38 @@ func TestSaveLinksWritesNothingWhenAComponentWouldBeLinkedTwice(t *testing.T) {
 		t.Errorf("part of a failed batch was written: %v", err)
 	}
 }
+
+func TestForgetEtagsKeepsTheRestOfEachLink(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	a := link("component:default/a", "ari:c/a", "ea")
+	a.FieldHashes = map[string]string{"name": "h-name"}
+	a.StableKey = "acme/a"
+	if err := s.PutLinks([]Link{a, link("component:default/b", "ari:c/b", "eb")}); err != nil {
+		t.Fatalf("PutLinks: %v", err)
+	}
+
+	if err := s.ForgetEtags([]string{"Component:default/A", "component:default/unknown"}); err != nil {
+		t.Fatalf("ForgetEtags: %v", err)
+	}
+
+	got, err := s.LinkByRef("component:default/a")
+	if err != nil {
+		t.Fatalf("LinkByRef: %v", err)
+	}
+	want := a
+	want.Etag = ""
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("link after ForgetEtags = %+v, want %+v", got, want)
+	}
+	etags, err := s.Etags()
+	if err != nil {
+		t.Fatalf("Etags: %v", err)
+	}
+	if want := map[string]string{"component:default/b": "eb"}; !reflect.DeepEqual(etags, want) {
+		t.Errorf("Etags = %v, want %v", etags, want)
+	}
+	if _, err := s.LinkByRef("component:default/unknown"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ForgetEtags made a link for an unknown ref: %v", err)
+	}
+}

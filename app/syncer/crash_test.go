@@ -3,14 +3,11 @@ package syncer
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -72,8 +69,10 @@ func TestHelperSyncProcess(t *testing.T) {
 		Mapper:    mapper,
 		Policy:    plan.DefaultPolicy("backstage"),
 		RulesHash: "crash",
-		// Small requests put more request boundaries, and so more crash points, in the run.
+		// Small requests put more request boundaries, and so more crash points, in the run;
+		// small pages put crash points between pages and in the step after them.
 		BatchSize: 20,
+		PageSize:  300,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -223,81 +222,22 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 		site.compass.Stats().Mutations, total)
 }
 
-// normalComponent is a component as the comparison sees it: ids replaced by aliases.
-type normalComponent struct {
-	Name, Description, TypeID, OwnerID string
-	Labels, Links, DependsOn           []string
-	Fields                             string
-}
-
 // normalState keys the components by our alias and fails on a component without it.
-func normalState(t *testing.T, s compasssim.State) map[string]normalComponent {
+func normalState(t *testing.T, s compasssim.State) map[string]compasssim.Normal {
 	t.Helper()
-	alias := map[string]string{}
-	for _, c := range s.Components {
-		for _, a := range c.ExternalAliases {
-			if a.ExternalSource != "backstage" {
-				continue
-			}
-			if prev, dup := alias[c.ID]; dup {
-				t.Errorf("component %s carries two aliases: %s and %s", c.Name, prev, a.ExternalID)
-			}
-			alias[c.ID] = a.ExternalID
-		}
-		if alias[c.ID] == "" {
-			t.Errorf("component %q (%s) has no backstage alias", c.Name, c.ID)
-		}
+	out, problems := s.Normalize("backstage")
+	for _, p := range problems {
+		t.Error(p)
 	}
-
-	out := map[string]normalComponent{}
-	for _, c := range s.Components {
-		key := alias[c.ID]
-		if _, dup := out[key]; dup && key != "" {
-			t.Errorf("alias %s is on two components", key)
-		}
-		n := normalComponent{
-			Name: c.Name, Description: c.Description, TypeID: c.TypeID, OwnerID: c.OwnerID,
-			Labels: slices.Sorted(slices.Values(c.Labels)), Fields: fmt.Sprint(c.Fields),
-		}
-		for _, l := range c.Links {
-			n.Links = append(n.Links, l.Type+" "+l.URL+" "+l.Name)
-		}
-		slices.Sort(n.Links)
-		out[key] = n
-	}
-	for _, r := range s.Relationships {
-		from := alias[r.StartNodeID]
-		n := out[from]
-		n.DependsOn = append(n.DependsOn, r.Type+" "+alias[r.EndNodeID])
-		slices.Sort(n.DependsOn)
-		out[from] = n
-	}
-
 	return out
 }
 
-func compareStates(t *testing.T, got, want map[string]normalComponent) {
+func compareStates(t *testing.T, got, want map[string]compasssim.Normal) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("compass holds %d components after the crashes, want %d", len(got), len(want))
 	}
-	var diffs []string
-	for key, w := range want {
-		g, ok := got[key]
-		switch {
-		case !ok:
-			diffs = append(diffs, "missing "+key)
-		case !reflect.DeepEqual(g, w):
-			diffs = append(diffs, fmt.Sprintf("%s differs:\n  got  %+v\n  want %+v", key, g, w))
-		}
-	}
-	for key := range got {
-		if _, ok := want[key]; !ok {
-			diffs = append(diffs, "unexpected "+key)
-		}
-	}
-	if len(diffs) > 0 {
-		slices.Sort(diffs)
+	if diffs := compasssim.DiffNormal(got, want); len(diffs) > 0 {
 		t.Errorf("%d components differ from the uninterrupted run, first ones:\n%s", len(diffs),
 			strings.Join(diffs[:min(5, len(diffs))], "\n"))
 	}

@@ -54,6 +54,10 @@ func (s *engineStore) SaveRecords(puts []engine.Record, deletes []string) error 
 	return s.st.SaveLinks(links, deletes)
 }
 
+func (s *engineStore) ForgetEtags(refs []string) error {
+	return s.st.ForgetEtags(refs)
+}
+
 func (s *engineStore) SaveStatuses(statuses []engine.Status) error {
 	out := make([]store.ComponentStatus, 0, len(statuses))
 	for _, st := range statuses {
@@ -112,7 +116,13 @@ func (s *engineStore) SaveRun(r *engine.Result) error {
 			Throttled: time.Duration(r.API.WaitedMS) * time.Millisecond,
 		},
 	}
+	// The run history keeps what each run did. Entities a run did not fetch, because their etag
+	// did not change, are only counted: on a large catalog they are nearly every item of every
+	// run, and the history keeps up to store.DefaultMaxRuns runs.
 	for _, it := range r.Items {
+		if it.Action == string(plan.KindUnchanged) && it.Reason == engine.ReasonNotFetched && it.Error == "" {
+			continue
+		}
 		item := store.RunItem{Ref: it.Ref, Action: it.Action, ComponentID: it.ComponentID, Reason: it.Reason, Error: it.Error}
 		for _, ch := range it.Changes {
 			item.Changes = append(item.Changes, store.Change(ch))

@@ -505,6 +505,9 @@ func (r *run) fail(ref string, err error) {
 
 // loadDefinitions reads the custom field definitions once when some action writes custom fields.
 func (r *run) loadDefinitions(ctx context.Context, actions []plan.Action) error {
+	if r.defs != nil {
+		return nil
+	}
 	need := false
 	for _, a := range actions {
 		if len(a.Component.CustomFields) > 0 {

@@ -37,6 +37,10 @@ type Config struct {
 	BatchSize int
 	// Concurrency bounds the requests in flight during apply.
 	Concurrency int
+	// PageSize is the number of changed entities an incremental run carries through mapping,
+	// planning, applying and recording at a time, so that a large first run holds one page of
+	// components rather than the whole catalog. Zero means DefaultPageSize.
+	PageSize int
 	// Actor names who the audit log credits with the runs, for example "cli" or "scheduler".
 	Actor    string
 	Progress Progress
@@ -72,6 +76,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = DefaultPageSize
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = noProgress{}

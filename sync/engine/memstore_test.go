@@ -19,6 +19,8 @@ type memStore struct {
 	audit    []string
 	meta     map[string][]byte
 	intents  map[string]engine.Intent
+	// writes counts the calls of SaveRecords.
+	writes int
 }
 
 var _ engine.Store = (*memStore)(nil)
@@ -41,11 +43,24 @@ func (m *memStore) Records() (map[string]engine.Record, error) {
 func (m *memStore) SaveRecords(puts []engine.Record, deletes []string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.writes++
 	for _, r := range puts {
 		m.records[r.Ref] = r
 	}
 	for _, ref := range deletes {
 		delete(m.records, ref)
+	}
+	return nil
+}
+
+func (m *memStore) ForgetEtags(refs []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ref := range refs {
+		if rec, ok := m.records[ref]; ok {
+			rec.Etag = ""
+			m.records[ref] = rec
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/backstage-sync/backstage-sync/sync/plan"
@@ -14,13 +15,12 @@ import (
 func (r *run) record() error {
 	r.report(PhaseRecord, 0, 1, "")
 	puts := map[string]Record{}
-	var deletes []string
 
 	// Every entity seen in the listing keeps its etag, so that the next incremental run skips
-	// it while it stays the same.
-	for ref, etag := range r.etags {
-		rec := r.records[ref]
-		rec.Ref, rec.Etag, rec.Orphan = ref, etag, r.orphans[ref]
+	// it while it stays the same. Pages stored the records of their entities already, and took
+	// them out of r.etags.
+	for ref := range r.etags {
+		rec := r.listedRecord(ref)
 		if !r.fresh[ref] || rec.Orphan != r.records[ref].Orphan {
 			puts[ref] = rec
 		}
@@ -35,9 +35,53 @@ func (r *run) record() error {
 		}
 	}
 
-	actions := r.plan.Actions
 	planned := r.plannedFresh()
-	r.result.Items = slices.Grow(r.result.Items, len(actions)+len(r.fresh)-len(planned))
+	deletes, statusErr := r.recordActions(puts)
+	r.addFreshItems(planned)
+	again := r.failSettled()
+
+	for ref, n := range r.plan.MissingCounts {
+		rec, ok := puts[ref]
+		if !ok {
+			rec, ok = r.records[ref]
+		}
+		if ok && rec.MissingCount != n && !contains(deletes, ref) {
+			rec.Ref, rec.MissingCount = ref, n
+			puts[ref] = rec
+		}
+	}
+	// Entities without a component that left the catalog need no record any more.
+	for ref, rec := range r.records {
+		if rec.ComponentID == "" && r.etags[ref] == "" && !r.listed[ref] {
+			deletes = append(deletes, ref)
+		}
+	}
+
+	if err := r.saveRecords(puts, deletes); err != nil {
+		return err
+	}
+	if len(again) > 0 {
+		if err := r.cfg.Store.ForgetEtags(again); err != nil {
+			return fmt.Errorf("recording links: %w", err)
+		}
+	}
+	if statusErr != nil {
+		return statusErr
+	}
+	if err := r.cfg.Store.PutMeta(metaRulesHash, []byte(r.cfg.RulesHash)); err != nil {
+		return fmt.Errorf("recording mapping hash: %w", err)
+	}
+
+	return nil
+}
+
+// recordActions turns each action of the plan into its item, its component status and its
+// record in puts, and lets the action go. It returns the refs whose record is to be deleted and
+// the first failure to store statuses.
+func (r *run) recordActions(puts map[string]Record) ([]string, error) {
+	var deletes []string
+	actions := r.plan.Actions
+	r.result.Items = slices.Grow(r.result.Items, len(actions)+len(r.fresh))
 	statuses := make([]Status, 0, min(len(actions), statusChunk))
 	var statusErr error
 	for i, a := range actions {
@@ -47,7 +91,9 @@ func (r *run) record() error {
 		if statusErr == nil {
 			statuses = append(statuses, r.status(a, err))
 			if len(statuses) == statusChunk || i == len(actions)-1 {
-				statusErr = r.cfg.Store.SaveStatuses(statuses)
+				if serr := r.cfg.Store.SaveStatuses(statuses); serr != nil {
+					statusErr = fmt.Errorf("recording component status: %w", serr)
+				}
 				statuses = statuses[:0]
 			}
 		}
@@ -88,41 +134,68 @@ func (r *run) record() error {
 		puts[a.Ref] = rec
 	}
 	r.plan.Actions = nil
-	r.addFreshItems(planned)
 
-	for ref, n := range r.plan.MissingCounts {
-		rec, ok := puts[ref]
-		if !ok {
-			rec, ok = r.records[ref]
-		}
-		if ok && rec.MissingCount != n && !contains(deletes, ref) {
-			rec.Ref, rec.MissingCount = ref, n
-			puts[ref] = rec
-		}
+	return deletes, statusErr
+}
+
+// failSettled marks the items of entities that earlier pages applied and whose relationships
+// failed in the last step, and returns their refs: their etags are to be forgotten, so that the
+// next run tries again.
+func (r *run) failSettled() []string {
+	if r.pages == nil {
+		return nil
 	}
-	// Entities without a component that left the catalog need no record any more.
-	for ref, rec := range r.records {
-		if rec.ComponentID == "" && r.etags[ref] == "" && !r.listed[ref] {
-			deletes = append(deletes, ref)
+	var again []string
+	// Pages let go of their failures once recorded, and the items of the last plan carry
+	// theirs: a failure without an item error belongs to an entity of a page.
+	var at map[string]int
+	for ref, err := range r.outcome {
+		if at == nil {
+			at = make(map[string]int, len(r.result.Items))
+			for i, it := range r.result.Items {
+				at[it.Ref] = i
+			}
 		}
+		i, ok := at[ref]
+		if !ok || r.result.Items[i].Error != "" {
+			continue
+		}
+		item := &r.result.Items[i]
+		r.result.Counts.shift(item.Action, -1)
+		r.result.Counts.shift(actionFailed, 1)
+		item.Error = err.Error()
+		again = append(again, ref)
 	}
 
-	list := make([]Record, 0, len(puts))
-	for _, rec := range puts {
-		list = append(list, rec)
-	}
-	if err := r.cfg.Store.SaveRecords(list, deletes); err != nil {
-		return fmt.Errorf("recording links: %w", err)
-	}
-	if statusErr != nil {
-		return fmt.Errorf("recording component status: %w", statusErr)
-	}
-	if err := r.cfg.Store.PutMeta(metaRulesHash, []byte(r.cfg.RulesHash)); err != nil {
-		return fmt.Errorf("recording mapping hash: %w", err)
+	return again
+}
+
+// saveRecords stores the records of puts and deletes those of deletes, a chunk at a time, so
+// that no write holds thousands of records in one transaction.
+func (r *run) saveRecords(puts map[string]Record, deletes []string) error {
+	// In ref order, each write fills a run of neighbouring keys rather than touching pages all
+	// over the store.
+	refs := slices.Sorted(maps.Keys(puts))
+	list := make([]Record, 0, min(len(puts), recordChunk))
+	for start := 0; start < len(refs) || start == 0; start += recordChunk {
+		list = list[:0]
+		for _, ref := range refs[start:min(start+recordChunk, len(refs))] {
+			list = append(list, puts[ref])
+		}
+		var dels []string
+		if start+recordChunk >= len(refs) {
+			dels = deletes
+		}
+		if err := r.cfg.Store.SaveRecords(list, dels); err != nil {
+			return fmt.Errorf("recording links: %w", err)
+		}
 	}
 
 	return nil
 }
+
+// recordChunk is the number of records written in one transaction.
+const recordChunk = 1000
 
 // statusChunk is the number of component statuses written at a time.
 const statusChunk = 1000

@@ -79,28 +79,37 @@ type Guard struct {
 }
 
 func (c *Counts) add(action string) {
+	c.shift(action, 1)
+}
+
+// shift changes the count of an outcome by n.
+func (c *Counts) shift(action string, n int) {
+	var field *int
 	switch plan.Kind(action) {
 	case plan.KindCreate:
-		c.Created++
+		field = &c.Created
 	case plan.KindUpdate:
-		c.Updated++
+		field = &c.Updated
 	case plan.KindAdopt:
-		c.Adopted++
+		field = &c.Adopted
 	case plan.KindRename:
-		c.Renamed++
+		field = &c.Renamed
 	case plan.KindDeprecate:
-		c.Deprecated++
+		field = &c.Deprecated
 	case plan.KindDelete:
-		c.Deleted++
+		field = &c.Deleted
 	case plan.KindUnchanged:
-		c.Unchanged++
+		field = &c.Unchanged
 	case plan.KindSkip:
-		c.Skipped++
+		field = &c.Skipped
 	case plan.KindConflict:
-		c.Conflicts++
+		field = &c.Conflicts
 	case actionFailed:
-		c.Failed++
+		field = &c.Failed
+	default:
+		return
 	}
+	*field += n
 }
 
 const actionFailed = "failed"

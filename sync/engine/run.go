@@ -57,6 +57,11 @@ type run struct {
 	defs     map[string]compass.CustomFieldDefinition
 	base     compass.Stats
 	baseBS   int64
+
+	// changed holds the refs an incremental run fetches: new, changed or to map again.
+	changed []string
+	// pages is set when the changed entities go through in pages (see pages.go).
+	pages *pager
 }
 
 func newRun(e *Engine, opts Options) *run {
@@ -114,8 +119,21 @@ func (r *run) execute(ctx context.Context) error {
 	if err := r.list(ctx); err != nil {
 		return err
 	}
-	if err := r.readCompass(ctx); err != nil {
-		return err
+	if r.pageable() {
+		if err := r.runPages(ctx); err != nil {
+			return err
+		}
+	} else {
+		if err := r.fetch(ctx, r.changed); err != nil {
+			return err
+		}
+		r.changed = nil
+		if err := r.finishMapping(); err != nil {
+			return err
+		}
+		if err := r.readCompass(ctx); err != nil {
+			return err
+		}
 	}
 	if err := r.makePlan(); err != nil {
 		return err
@@ -137,9 +155,9 @@ func (r *run) execute(ctx context.Context) error {
 	return r.record()
 }
 
-// list reads the catalog: whole entities in a full run or when the mapping changed, else the
-// fields-only listing followed by a fetch of the entities whose etag changed. Each page is mapped
-// as it arrives, so that no more than one page of documents is held at a time.
+// list reads the catalog: whole entities in a full run, mapped a page at a time as they
+// arrive, else the fields-only listing, which leaves in r.changed the entities to fetch: those
+// whose etag changed, or all of them when the mapping changed.
 func (r *run) list(ctx context.Context) error {
 	r.report(PhaseList, 0, 0, "")
 	rulesChanged := r.rulesChanged()
@@ -160,7 +178,6 @@ func (r *run) list(ctx context.Context) error {
 		return r.finishMapping()
 	}
 
-	var changed []string
 	err := r.cfg.Source.ListStubs(ctx, func(page []Stub) error {
 		for _, s := range page {
 			r.listed[s.Ref] = true
@@ -173,7 +190,7 @@ func (r *run) list(ctx context.Context) error {
 				}
 				continue
 			}
-			changed = append(changed, s.Ref)
+			r.changed = append(r.changed, s.Ref)
 		}
 		r.report(PhaseList, len(r.listed), 0, "")
 		return nil
@@ -181,12 +198,8 @@ func (r *run) list(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
 	}
-	r.desired = make([]mapping.Component, 0, len(changed))
-	if err := r.fetch(ctx, changed); err != nil {
-		return err
-	}
 
-	return r.finishMapping()
+	return nil
 }
 
 // fetch reads and maps the whole documents of the changed refs, a chunk at a time.
@@ -454,15 +467,7 @@ func (r *run) makePlan() error {
 		if rec.ComponentID == "" {
 			continue
 		}
-		known = append(known, plan.Known{
-			Ref:          rec.Ref,
-			ComponentID:  rec.ComponentID,
-			Kind:         refKind(rec.Ref),
-			StableKey:    rec.StableKey,
-			Applied:      rec.Applied,
-			MissingCount: rec.MissingCount,
-			Deprecated:   rec.Deprecated,
-		})
+		known = append(known, knownOf(rec))
 	}
 	if !r.opts.Full {
 		r.fillUnread(known)
@@ -470,7 +475,12 @@ func (r *run) makePlan() error {
 
 	policy := r.cfg.Policy
 	policy.Confirmed = r.opts.Confirmed
+	var settled []plan.Settled
+	if r.pages != nil {
+		settled, r.pages.settled = r.pages.settled, nil
+	}
 	p, err := plan.Compute(plan.Input{
+		Settled:         settled,
 		Desired:         r.desired,
 		Skipped:         r.skipped,
 		Listed:          r.listed,
@@ -493,15 +503,12 @@ func (r *run) makePlan() error {
 	return nil
 }
 
-// fillUnread gives the plan a stand-in for linked components the run did not read because
-// their entity is unchanged, so that they are not taken as deleted in Compass.
+// fillUnread gives the plan a stand-in for linked components of refs that left the listing and
+// that the run did not read, so that they are not taken as deleted in Compass. The plan reads
+// the components of listed refs only for the entities it decides, which the run read.
 func (r *run) fillUnread(known []plan.Known) {
-	desired := make(map[string]bool, len(r.desired))
-	for _, c := range r.desired {
-		desired[c.Ref] = true
-	}
 	for _, k := range known {
-		if desired[k.Ref] {
+		if r.listed[k.Ref] {
 			continue
 		}
 		if _, ok := r.current[k.ComponentID]; !ok {
@@ -538,6 +545,10 @@ func (r *run) plannedFresh() map[string]bool {
 	return planned
 }
 
+// ReasonNotFetched is the reason of the unchanged items of entities whose etag did not change,
+// which the run did not fetch: they say nothing but that the entity is still there.
+const ReasonNotFetched = "entity unchanged since the last run"
+
 // addFreshItems reports the linked entities whose etag did not change as unchanged, but for
 // those planned.
 func (r *run) addFreshItems(planned map[string]bool) {
@@ -549,7 +560,7 @@ func (r *run) addFreshItems(planned map[string]bool) {
 		r.result.Counts.add(string(plan.KindUnchanged))
 		r.result.Items = append(r.result.Items, Item{
 			Ref: ref, Action: string(plan.KindUnchanged), ComponentID: rec.ComponentID,
-			Reason: "entity unchanged since the last run",
+			Reason: ReasonNotFetched,
 		})
 	}
 }
@@ -595,6 +606,10 @@ func (r *run) finish(err error) {
 		WaitedMS:          waited.Milliseconds(),
 	}
 	res.DurationMS = r.cfg.Now().Sub(r.started).Milliseconds()
+	if r.pages != nil {
+		// Pages add their items as they go: list them by ref, as a run planned at once does.
+		slices.SortStableFunc(res.Items, func(a, b Item) int { return strings.Compare(a.Ref, b.Ref) })
+	}
 
 	switch {
 	case errors.Is(err, errStop):

@@ -59,6 +59,9 @@ type Store interface {
 	Records() (map[string]Record, error)
 	// SaveRecords writes puts and removes the records of deletes in one transaction.
 	SaveRecords(puts []Record, deletes []string) error
+	// ForgetEtags clears the etag of the records of refs, leaving the rest of each record as it
+	// is, so that the next incremental run fetches the entities again.
+	ForgetEtags(refs []string) error
 	SaveStatuses(statuses []Status) error
 	SaveRun(r *Result) error
 	// Audit appends one entry to the audit log.

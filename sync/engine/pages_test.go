@@ -1,0 +1,154 @@
+package engine_test
+
+import (
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/backstage-sync/backstage-sync/sync/backstage/catalogsim"
+	"github.com/backstage-sync/backstage-sync/sync/compass/compasssim"
+	"github.com/backstage-sync/backstage-sync/sync/engine"
+	"github.com/backstage-sync/backstage-sync/sync/plan"
+)
+
+// pagedPair is two rigs over copies of one catalog: one plans each run at once, the other goes
+// a few entities at a time.
+type pagedPair struct {
+	whole, paged *rig
+}
+
+func newPagedPair(t *testing.T, entities []map[string]any) *pagedPair {
+	t.Helper()
+	tweak := func(size int) func(*engine.Config) {
+		return func(c *engine.Config) {
+			c.Policy.DefaultDeletion = plan.ModeDelete
+			c.PageSize = size
+		}
+	}
+	return &pagedPair{
+		whole: newRig(t, entities, tweak(0)),
+		paged: newRig(t, entities, tweak(7)),
+	}
+}
+
+// each applies a change to both rigs.
+func (p *pagedPair) each(t *testing.T, change func(*rig) error) {
+	t.Helper()
+	for _, r := range []*rig{p.whole, p.paged} {
+		if err := change(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// run runs both rigs once and fails when their results or their Compass sites differ.
+func (p *pagedPair) run(t *testing.T, name string) (whole, paged *engine.Result) {
+	t.Helper()
+	whole, paged = p.whole.run(t, engine.Options{}), p.paged.run(t, engine.Options{})
+	if whole.Status != paged.Status || whole.Counts != paged.Counts {
+		t.Errorf("%s: paged run %s %+v, whole run %s %+v", name, paged.Status, paged.Counts, whole.Status, whole.Counts)
+	}
+	if got, want := itemsByRef(paged), itemsByRef(whole); !maps.Equal(got, want) {
+		t.Errorf("%s: items differ:\n  paged %v\n  whole %v", name, got, want)
+	}
+
+	want, problems := p.whole.compass.Dump().Normalize("backstage")
+	got, pagedProblems := p.paged.compass.Dump().Normalize("backstage")
+	for _, problem := range append(problems, pagedProblems...) {
+		if !strings.Contains(problem, "has no backstage alias") {
+			t.Errorf("%s: %s", name, problem)
+		}
+	}
+	if diffs := compasssim.DiffNormal(got, want); len(diffs) > 0 {
+		t.Errorf("%s: %d components differ between the paged and the whole run, first ones:\n%s", name,
+			len(diffs), strings.Join(diffs[:min(5, len(diffs))], "\n"))
+	}
+
+	return whole, paged
+}
+
+// itemsByRef sums up a result's items as ref -> action and error.
+func itemsByRef(res *engine.Result) map[string]string {
+	out := map[string]string{}
+	for _, it := range res.Items {
+		out[it.Ref] = it.Action + " " + it.Error
+	}
+	return out
+}
+
+// TestPagedRunsEndLikeWholeRuns runs the same catalog changes through an engine that plans each
+// run at once and one that maps, plans, applies and records seven entities at a time, and checks
+// that every run does the same: adoption, creates, dependencies across pages, an edit, a
+// rename, removals and their deletion two listings later.
+func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
+	t.Parallel()
+	entities := catalogsim.Generate(60, 3)
+	docs := componentDocs(entities)
+	p := newPagedPair(t, entities)
+
+	// An unaliased namesake in Compass, for an entity of a middle page to adopt.
+	adoptee := docs[30]
+	p.each(t, func(r *rig) error {
+		_, err := r.compass.SeedComponent(compasssim.Component{Name: title(adoptee), TypeID: "SERVICE"})
+		return err
+	})
+	whole, paged := p.run(t, "initial run")
+	if whole.Counts.Created != len(docs)-1 || whole.Counts.Adopted != 1 {
+		t.Errorf("initial run: %+v, want %d created and 1 adopted", whole.Counts, len(docs)-1)
+	}
+	if p.paged.store.writes < len(docs)/7 || p.whole.store.writes > 2 {
+		t.Errorf("the paged rig wrote its records %d times and the whole one %d times: no paging",
+			p.paged.store.writes, p.whole.store.writes)
+	}
+	if it := findItem(paged, refOf(adoptee)); it.Action != string(plan.KindAdopt) {
+		t.Errorf("paged run: %s: %+v, want adopt", refOf(adoptee), it)
+	}
+
+	// Edit one entity, drop another's dependency, rename a third (its stable key stays), remove
+	// two, add one.
+	edited := withMetadata(docs[3], "description", "Edited in the catalog.")
+	undepended := cloneDoc(docs[10])
+	delete(undepended["spec"].(map[string]any), "dependsOn")
+	renamed := withMetadata(docs[20], "name", "renamed-"+docs[20]["metadata"].(map[string]any)["name"].(string))
+	added := catalogsim.Generate(1, 99)[1]
+	p.each(t, func(r *rig) error {
+		for _, doc := range []map[string]any{edited, undepended, renamed, added} {
+			if err := r.catalog.Put(doc); err != nil {
+				return err
+			}
+		}
+		for _, doc := range []map[string]any{docs[20], docs[40], docs[50]} {
+			if _, err := r.catalog.Delete(refOf(doc)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	whole, _ = p.run(t, "run after the edits")
+	if whole.Counts.Renamed != 1 || whole.Counts.Created != 1 || whole.Counts.Updated != 1 {
+		t.Errorf("run after the edits: %+v, want a rename, a create and an update", whole.Counts)
+	}
+	state, _ := p.paged.compass.Dump().Normalize("backstage")
+	if deps := state[refOf(undepended)].DependsOn; len(deps) != 0 {
+		t.Errorf("paged run: %s still depends on %v", refOf(undepended), deps)
+	}
+
+	whole, _ = p.run(t, "second listing without the removed entities")
+	if whole.Counts.Deleted != 2 {
+		t.Errorf("second listing: %+v, want 2 deleted", whole.Counts)
+	}
+}
+
+// title returns the title of an entity document, which the default mapping names its
+// component after.
+func title(doc map[string]any) string {
+	return doc["metadata"].(map[string]any)["title"].(string)
+}
+
+// cloneDoc copies a document deeply enough to change its spec.
+func cloneDoc(doc map[string]any) map[string]any {
+	out := maps.Clone(doc)
+	out["metadata"] = maps.Clone(doc["metadata"].(map[string]any))
+	out["spec"] = maps.Clone(doc["spec"].(map[string]any))
+	return out
+}
