@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -102,7 +103,7 @@ func (s *Store) GetRun(id string) (Run, error) {
 		if r, err = decodeRun(tx.Bucket(bucketRuns).Get(key)); err != nil {
 			return fmt.Errorf("reading run %s: %w", id, err)
 		}
-		if r.Items, err = decodeRunItems(tx.Bucket(bucketRunItems).Get(key)); err != nil {
+		if r.Items, err = getRunItems(tx.Bucket(bucketRunItems), key); err != nil {
 			return fmt.Errorf("reading items of run %s: %w", id, err)
 		}
 		return nil
@@ -140,22 +141,82 @@ func putRun(tx *bolt.Tx, r Run, items []RunItem) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []RunItem{}
-	}
-	detail, err := encode(items)
-	if err != nil {
-		return err
-	}
-
 	if err := tx.Bucket(bucketRuns).Put(key, summary); err != nil {
 		return fmt.Errorf("writing run %s: %w", r.ID, err)
 	}
-	if err := tx.Bucket(bucketRunItems).Put(key, detail); err != nil {
+	if err := putRunItems(tx.Bucket(bucketRunItems), key, items); err != nil {
 		return fmt.Errorf("writing items of run %s: %w", r.ID, err)
 	}
 	if err := tx.Bucket(bucketRunIDs).Put([]byte(r.ID), key); err != nil {
 		return fmt.Errorf("indexing run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// runItemChunk is the number of run items stored under one key. A run over a large catalog
+// has tens of thousands of items: one value for all of them would be encoded, and written to
+// the file, in one piece of many megabytes.
+const runItemChunk = 1000
+
+// chunkPrefix returns the prefix of the keys of a run's item chunks: the run key and a zero
+// byte. Stores written before items were chunked keep all of a run's items under the run key.
+func chunkPrefix(key []byte) []byte {
+	return append(append([]byte(nil), key...), 0)
+}
+
+// putRunItems writes a run's items a chunk per key, in order. A run without items gets one
+// empty chunk, so that its items read back as an empty list rather than a missing one.
+func putRunItems(b *bolt.Bucket, key []byte, items []RunItem) error {
+	prefix := chunkPrefix(key)
+	for seq := 0; seq == 0 || seq*runItemChunk < len(items); seq++ {
+		chunk := items[min(seq*runItemChunk, len(items)):min((seq+1)*runItemChunk, len(items))]
+		if chunk == nil {
+			chunk = []RunItem{}
+		}
+		v, err := encode(chunk)
+		if err != nil {
+			return err
+		}
+		if err := b.Put(binary.BigEndian.AppendUint32(prefix, uint32(seq)), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// getRunItems reads a run's items, from chunks or from the one value of older stores.
+func getRunItems(b *bolt.Bucket, key []byte) ([]RunItem, error) {
+	if v := b.Get(key); v != nil {
+		return decodeRunItems(v)
+	}
+	items := []RunItem{}
+	prefix := chunkPrefix(key)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		chunk, err := decodeRunItems(v)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, chunk...)
+	}
+	return items, nil
+}
+
+// deleteRunItems removes a run's items in either form.
+func deleteRunItems(b *bolt.Bucket, key []byte) error {
+	if err := b.Delete(key); err != nil {
+		return err
+	}
+	prefix := chunkPrefix(key)
+	var doomed [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		doomed = append(doomed, append([]byte(nil), k...))
+	}
+	for _, k := range doomed {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -169,10 +230,11 @@ func deleteRun(tx *bolt.Tx, id []byte) error {
 	}
 	key = append([]byte(nil), key...)
 
-	for _, b := range [][]byte{bucketRuns, bucketRunItems} {
-		if err := tx.Bucket(b).Delete(key); err != nil {
-			return fmt.Errorf("deleting run %s: %w", id, err)
-		}
+	if err := tx.Bucket(bucketRuns).Delete(key); err != nil {
+		return fmt.Errorf("deleting run %s: %w", id, err)
+	}
+	if err := deleteRunItems(tx.Bucket(bucketRunItems), key); err != nil {
+		return fmt.Errorf("deleting items of run %s: %w", id, err)
 	}
 	if err := ids.Delete(id); err != nil {
 		return fmt.Errorf("deleting run %s: %w", id, err)

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func run(id string, started time.Time) Run {
@@ -139,6 +141,9 @@ func TestPrunedRunsAreGoneFromEveryIndex(t *testing.T) {
 	if _, err := s.GetRun("new"); err != nil {
 		t.Errorf("GetRun of the kept run: %v", err)
 	}
+	if n := itemKeys(t, s); n != 1 {
+		t.Errorf("%d item keys, want only the kept run's", n)
+	}
 }
 
 func TestSaveRunRefusesARunWithoutIDOrStart(t *testing.T) {
@@ -149,4 +154,95 @@ func TestSaveRunRefusesARunWithoutIDOrStart(t *testing.T) {
 			t.Errorf("SaveRun(%+v) = %v, want ErrInvalidRecord", r, err)
 		}
 	}
+}
+
+func TestRunItemsAreKeptInChunks(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, WithClock(func() time.Time { return seen }))
+	r := run("big", seen.Add(-time.Minute))
+	r.Items = nil
+	for i := range 2*runItemChunk + 500 {
+		r.Items = append(r.Items, RunItem{Ref: fmt.Sprintf("component:default/c%05d", i), Action: "create"})
+	}
+	if err := s.SaveRun(r); err != nil {
+		t.Fatalf("SaveRun: %v", err)
+	}
+	got, err := s.GetRun("big")
+	if err != nil {
+		t.Fatalf("GetRun: %v", err)
+	}
+	if !reflect.DeepEqual(got.Items, r.Items) {
+		t.Fatalf("GetRun returned %d items, want the %d saved, in order", len(got.Items), len(r.Items))
+	}
+	if n := itemKeys(t, s); n != 3 {
+		t.Errorf("%d item keys, want 3 chunks", n)
+	}
+
+	// Saving the run again with fewer items leaves no chunk of the longer list behind.
+	r.Items = r.Items[:10]
+	if err := s.SaveRun(r); err != nil {
+		t.Fatalf("SaveRun: %v", err)
+	}
+	if got, err = s.GetRun("big"); err != nil || len(got.Items) != 10 {
+		t.Fatalf("GetRun after saving again: %d items, %v; want 10", len(got.Items), err)
+	}
+	if n := itemKeys(t, s); n != 1 {
+		t.Errorf("%d item keys after saving again, want 1", n)
+	}
+}
+
+func TestRunItemsOfOlderStoresAreRead(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, WithClock(func() time.Time { return seen }))
+	r := run("old-format", seen.Add(-time.Minute))
+	// Before items were chunked, all of a run's items were one value under the run key.
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		summary, err := encode(Run{ID: r.ID, Trigger: r.Trigger, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+			Status: r.Status, Counts: r.Counts})
+		if err != nil {
+			return err
+		}
+		items, err := encode(r.Items)
+		if err != nil {
+			return err
+		}
+		key := runKey(r)
+		if err := tx.Bucket(bucketRuns).Put(key, summary); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketRunItems).Put(key, items); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketRunIDs).Put([]byte(r.ID), key)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.GetRun(r.ID)
+	if err != nil || !reflect.DeepEqual(got.Items, r.Items) {
+		t.Fatalf("GetRun = %+v, %v; want the items %+v", got.Items, err, r.Items)
+	}
+	if err := s.SaveRun(r); err != nil {
+		t.Fatalf("SaveRun over the old form: %v", err)
+	}
+	if n := itemKeys(t, s); n != 1 {
+		t.Errorf("%d item keys after saving over the old form, want the 1 new chunk", n)
+	}
+}
+
+// itemKeys counts the keys of the run items bucket.
+func itemKeys(t *testing.T, s *Store) int {
+	t.Helper()
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRunItems).ForEach(func(_, _ []byte) error {
+			n++
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -40,6 +43,32 @@ type FieldStatus struct {
 	Message string     `json:"message,omitempty"`
 }
 
+// MarshalJSON writes a state without a message as the bare state, which is how nearly every
+// field is stored: a store of tens of thousands of statuses is much smaller for it.
+func (f FieldStatus) MarshalJSON() ([]byte, error) {
+	if f.Message == "" {
+		return json.Marshal(string(f.State))
+	}
+	type plain FieldStatus
+	return json.Marshal(plain(f))
+}
+
+// UnmarshalJSON reads both forms MarshalJSON writes.
+func (f *FieldStatus) UnmarshalJSON(b []byte) error {
+	var state string
+	if err := json.Unmarshal(b, &state); err == nil {
+		*f = FieldStatus{State: FieldState(state)}
+		return nil
+	}
+	type plain FieldStatus
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*f = FieldStatus(p)
+	return nil
+}
+
 // ComponentStatus is the outcome of the last sync of one entity.
 type ComponentStatus struct {
 	// Ref is the entity ref. The store lower-cases it.
@@ -55,13 +84,25 @@ type ComponentStatus struct {
 
 // PutStatuses writes statuses in one transaction, replacing those with the same ref.
 func (s *Store) PutStatuses(statuses []ComponentStatus) error {
+	refs := make([]string, len(statuses))
+	for i, st := range statuses {
+		refs[i] = NormalizeRef(st.Ref)
+		if refs[i] == "" {
+			return fmt.Errorf("writing status %d: %w: empty ref", i, ErrInvalidRecord)
+		}
+	}
+	order := make([]int, len(statuses))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(refs[a], refs[b]) })
+
 	return s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketStatus)
-		for i, st := range statuses {
-			st.Ref = NormalizeRef(st.Ref)
-			if st.Ref == "" {
-				return fmt.Errorf("writing status %d: %w: empty ref", i, ErrInvalidRecord)
-			}
+		b.FillPercent = sortedFill
+		for _, i := range order {
+			st := statuses[i]
+			st.Ref = refs[i]
 			v, err := encode(st)
 			if err != nil {
 				return err

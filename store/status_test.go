@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -49,5 +50,34 @@ func TestComponentStatusRoundTrip(t *testing.T) {
 	}
 	if err := s.PutStatuses([]ComponentStatus{{Ref: ""}}); !errors.Is(err, ErrInvalidRecord) {
 		t.Errorf("PutStatuses with an empty ref = %v, want ErrInvalidRecord", err)
+	}
+}
+
+func TestFieldStatusesAreStoredShortAndReadInEitherForm(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(map[string]FieldStatus{
+		"name":    {State: FieldInSync},
+		"ownerId": {State: FieldFailed, Message: "team not found"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"in_sync","ownerId":{"state":"failed","message":"team not found"}}`; string(b) != want {
+		t.Errorf("encoded %s, want %s", b, want)
+	}
+
+	// Stores written before the short form hold every state as an object.
+	older := `{"ref":"component:default/a","last_sync":"2026-01-02T03:04:05Z","last_result":"created",` +
+		`"fields":{"name":{"state":"in_sync"},"labels":{"state":"drifted","message":"edited"}}}`
+	st, err := decodeStatus([]byte(older))
+	if err != nil {
+		t.Fatalf("decoding the older form: %v", err)
+	}
+	want := map[string]FieldStatus{"name": {State: FieldInSync}, "labels": {State: FieldDrifted, Message: "edited"}}
+	if !reflect.DeepEqual(st.Fields, want) {
+		t.Errorf("fields %+v, want %+v", st.Fields, want)
+	}
+	if _, err := decodeStatus([]byte(`{"ref":"a","fields":{"name":7}}`)); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("a field state that is neither form: %v, want ErrCorrupt", err)
 	}
 }
