@@ -172,6 +172,7 @@ func (s *Syncer) Run(ctx context.Context, opts engine.Options, progress engine.P
 	if err != nil {
 		return nil, err
 	}
+	defer leanGC(s.opts.Getenv)()
 
 	return eng.Run(ctx, opts)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 
@@ -88,6 +89,8 @@ func (r *run) runPages(ctx context.Context) error {
 	}
 	r.desired, r.skipped = r.pages.deferred, nil
 	r.pages.deferred = nil
+	// The pages took their refs out of r.etags; a map keeps its size, a copy does not.
+	r.etags = maps.Clone(r.etags)
 
 	return r.finishMapping()
 }

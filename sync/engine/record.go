@@ -195,7 +195,7 @@ func (r *run) saveRecords(puts map[string]Record, deletes []string) error {
 }
 
 // recordChunk is the number of records written in one transaction.
-const recordChunk = 1000
+const recordChunk = 500
 
 // statusChunk is the number of component statuses written at a time.
 const statusChunk = 1000

@@ -187,6 +187,10 @@ func (r *run) list(ctx context.Context) error {
 				r.fresh[s.Ref] = true
 				if rec.Orphan {
 					delete(r.listed, s.Ref)
+				} else if rec.MissingCount == 0 {
+					// The run decides nothing for the entity and writes its record again only
+					// to change its missing count or orphan mark: it needs only its component.
+					r.records[s.Ref] = Record{Ref: rec.Ref, ComponentID: rec.ComponentID, Etag: rec.Etag}
 				}
 				continue
 			}
@@ -462,9 +466,14 @@ func (r *run) touch(ref string) {
 // makePlan computes the plan from everything read.
 func (r *run) makePlan() error {
 	r.report(PhasePlan, 0, 1, "")
-	known := make([]plan.Known, 0, len(r.records))
+	var settled []plan.Settled
+	if r.pages != nil {
+		settled, r.pages.settled = r.pages.settled, nil
+		slices.SortFunc(settled, func(a, b plan.Settled) int { return strings.Compare(a.Ref, b.Ref) })
+	}
+	known := make([]plan.Known, 0, len(r.records)-len(settled))
 	for _, rec := range r.records {
-		if rec.ComponentID == "" {
+		if rec.ComponentID == "" || isSettled(settled, rec.Ref) {
 			continue
 		}
 		known = append(known, knownOf(rec))
@@ -475,10 +484,6 @@ func (r *run) makePlan() error {
 
 	policy := r.cfg.Policy
 	policy.Confirmed = r.opts.Confirmed
-	var settled []plan.Settled
-	if r.pages != nil {
-		settled, r.pages.settled = r.pages.settled, nil
-	}
 	p, err := plan.Compute(plan.Input{
 		Settled:         settled,
 		Desired:         r.desired,
@@ -501,6 +506,15 @@ func (r *run) makePlan() error {
 	r.desired, r.skipped, r.current, r.unalias = nil, nil, nil, nil
 
 	return nil
+}
+
+// isSettled reports whether ref is among the entities of the pages, sorted by ref: the plan
+// knows those through Settled only.
+func isSettled(settled []plan.Settled, ref string) bool {
+	_, found := slices.BinarySearchFunc(settled, ref, func(s plan.Settled, ref string) int {
+		return strings.Compare(s.Ref, ref)
+	})
+	return found
 }
 
 // fillUnread gives the plan a stand-in for linked components of refs that left the listing and

@@ -38,8 +38,9 @@ type Input struct {
 	// that could rename or adopt: those need every claimant of the run at once.
 	Page bool
 	// Settled holds the entities that earlier pages of the run decided and applied. Compute
-	// decides nothing more for them: they count as listed and it plans their DEPENDS_ON
-	// relationships.
+	// decides nothing more for them: they count as listed, those linked to a component count
+	// as managed, and it plans their DEPENDS_ON relationships. A settled ref must not be in
+	// Known as well.
 	Settled []Settled
 	// Lean leaves out of creates what applying them does not need: their field changes and
 	// their label and link edits, as a create writes Component whole. A preview wants them; a

@@ -116,6 +116,11 @@ func (b *builder) deprecation(a *Action, cur Current, read bool) {
 func (b *builder) guard() {
 	p := b.in.Policy
 	c := Confirmation{Managed: len(b.in.Known)}
+	for _, s := range b.settled {
+		if s.ComponentID != "" {
+			c.Managed++
+		}
+	}
 	for _, a := range b.plan.Actions {
 		switch a.Kind {
 		case KindDeprecate:

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -98,7 +99,8 @@ func TestSettledEntitiesGetTheRelationshipsOfAWholePlan(t *testing.T) {
 		{Ref: d.Ref, ComponentID: "c-new-d", DependsOn: d.DependsOn},
 		{Ref: broken.Ref},
 	}
-	afterPage := append(slices.Clone(known), Known{Ref: d.Ref, ComponentID: "c-new-d", Kind: "component"})
+	// The settled a is no longer known to the last plan: the page recorded it.
+	afterPage := slices.DeleteFunc(slices.Clone(known), func(k Known) bool { return k.Ref == a.Ref })
 	last, err := Compute(Input{
 		Desired: []mapping.Component{e}, Settled: settled, Listed: all, ListingComplete: true,
 		Known: afterPage, Current: current, Policy: policy,
@@ -129,5 +131,40 @@ func TestSettledEntitiesGetTheRelationshipsOfAWholePlan(t *testing.T) {
 
 	if _, err := Compute(Input{Desired: []mapping.Component{e}, Settled: []Settled{{Ref: e.Ref}}, Policy: policy}); !errors.Is(err, ErrDuplicateRef) {
 		t.Errorf("a settled ref that is also desired: %v, want ErrDuplicateRef", err)
+	}
+	if _, err := Compute(Input{Known: known, Settled: settled[:1], Policy: policy}); !errors.Is(err, ErrDuplicateRef) {
+		t.Errorf("a settled ref that is also known: %v, want ErrDuplicateRef", err)
+	}
+}
+
+func TestTheGuardCountsSettledComponentsAsManaged(t *testing.T) {
+	t.Parallel()
+	gone := service("gone")
+	known, current := synced(gone)
+	known[0].MissingCount = 1
+	policy := DefaultPolicy(source)
+	policy.DefaultDeletion = ModeDelete
+	var settled []Settled
+	for i := range 20 {
+		ref := fmt.Sprintf("component:default/s%02d", i)
+		settled = append(settled, Settled{Ref: ref, ComponentID: "c-" + ref})
+	}
+	in := Input{Listed: map[string]bool{}, ListingComplete: true, Known: known, Current: current, Policy: policy}
+
+	alone, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Settled = settled
+	withPages, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !alone.NeedsConfirmation || withPages.NeedsConfirmation || withPages.Counts().Delete != 1 {
+		t.Errorf("one deletion of 1 managed: confirmation %v; of 21 with the settled ones: %v, %+v",
+			alone.NeedsConfirmation, withPages.NeedsConfirmation, withPages.Counts())
+	}
+	if alone.Confirmation.Managed != 1 {
+		t.Errorf("managed %d, want 1", alone.Confirmation.Managed)
 	}
 }

@@ -137,15 +137,10 @@ func newBuilder(in *Input) (*builder, error) {
 
 	for i := range in.Settled {
 		s := &in.Settled[i]
-		if b.settled[s.Ref] != nil || b.skipped[s.Ref] || b.desired[s.Ref] != nil {
+		if b.settled[s.Ref] != nil || b.skipped[s.Ref] || b.desired[s.Ref] != nil || b.known[s.Ref] != nil {
 			return nil, fmt.Errorf("indexing settled entities: %q: %w", s.Ref, ErrDuplicateRef)
 		}
 		b.settled[s.Ref] = s
-		// An entity its page left linked is synced; any other is not an endpoint.
-		b.actionOf[s.Ref] = KindUnchanged
-		if s.ComponentID == "" {
-			b.actionOf[s.Ref] = KindSkip
-		}
 	}
 
 	b.indexClaims()

@@ -77,21 +77,49 @@ func (b *builder) endpoints() (ids map[string]string, refs map[string]string) {
 		}
 	}
 
-	for ref, s := range b.settled {
-		if s.ComponentID != "" {
-			ids[ref] = s.ComponentID
-			refs[s.ComponentID] = ref
+	// Settled entities are looked up where needed (see endpoint) rather than copied: a run of
+	// many pages has tens of thousands. Only those some entity has a relationship to need to
+	// be found by id.
+	if len(b.settled) > 0 {
+		had := map[string]bool{}
+		for _, s := range b.settled {
+			for _, id := range s.Has {
+				had[id] = true
+			}
+		}
+		for i := range b.plan.Actions {
+			cur, _ := b.current(&b.plan.Actions[i])
+			for _, id := range cur.DependsOn {
+				had[id] = true
+			}
+		}
+		for ref, s := range b.settled {
+			if s.ComponentID != "" && had[s.ComponentID] {
+				refs[s.ComponentID] = ref
+			}
 		}
 	}
 
 	return ids, refs
 }
 
+// endpoint returns the component id of a synced ref, and false when the ref is not synced.
+func (b *builder) endpoint(ids map[string]string, ref string) (string, bool) {
+	if id, ok := ids[ref]; ok {
+		return id, true
+	}
+	if s := b.settled[ref]; s != nil && s.ComponentID != "" {
+		return s.ComponentID, true
+	}
+
+	return "", false
+}
+
 // wantRelationship adds a declared dependency that Compass does not have yet, or records it
 // as dangling when its target is not synced.
 func (b *builder) wantRelationship(a *Action, to string, ids map[string]string, have []string) {
 	r := Relationship{From: a.Ref, To: to, FromID: a.ComponentID}
-	toID, synced := ids[to]
+	toID, synced := b.endpoint(ids, to)
 	if !synced {
 		b.plan.Dangling = append(b.plan.Dangling, r)
 		return
