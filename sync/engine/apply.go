@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/backstage-sync/backstage-sync/sync/compass"
@@ -21,6 +22,25 @@ type stage struct {
 	// once sends each request a single time unless Compass refused it with a rate limit, for
 	// mutations that must not run twice (creates).
 	once bool
+	// checks holds, by mutation index, what the mutation leaves in Compass, for mutations that
+	// a second try finds done (see verify).
+	checks map[int]check
+}
+
+// check is what one alias or relationship mutation leaves in Compass: the alias on the
+// component, or the relationship from it to the other end, present or absent.
+type check struct {
+	componentID string
+	alias       string
+	dependsOn   string
+	present     bool
+}
+
+func (s *stage) expect(idx int, c check) {
+	if s.checks == nil {
+		s.checks = map[int]check{}
+	}
+	s.checks[idx] = c
 }
 
 func (s *stage) own(ref string, idx int) {
@@ -214,16 +234,20 @@ func (r *run) applyAliases(ctx context.Context, actions []plan.Action) error {
 		switch a.Kind {
 		case plan.KindCreate:
 			if id := r.created[a.Ref]; id != "" {
-				st.own(a.Ref, st.batch.CreateExternalAlias(id, compass.ExternalAlias{Source: source, ID: a.Ref}))
+				idx := st.batch.CreateExternalAlias(id, compass.ExternalAlias{Source: source, ID: a.Ref})
+				st.own(a.Ref, idx)
+				st.expect(idx, check{componentID: id, alias: a.Ref, present: true})
 			}
 		case plan.KindAdopt, plan.KindRename:
 			if a.AliasRemove != "" {
-				alias := compass.ExternalAlias{Source: source, ID: a.AliasRemove}
-				st.own(a.Ref, st.batch.DeleteExternalAlias(a.ComponentID, alias))
+				idx := st.batch.DeleteExternalAlias(a.ComponentID, compass.ExternalAlias{Source: source, ID: a.AliasRemove})
+				st.own(a.Ref, idx)
+				st.expect(idx, check{componentID: a.ComponentID, alias: a.AliasRemove})
 			}
 			if a.AliasAdd != "" {
-				alias := compass.ExternalAlias{Source: source, ID: a.AliasAdd}
-				st.own(a.Ref, st.batch.CreateExternalAlias(a.ComponentID, alias))
+				idx := st.batch.CreateExternalAlias(a.ComponentID, compass.ExternalAlias{Source: source, ID: a.AliasAdd})
+				st.own(a.Ref, idx)
+				st.expect(idx, check{componentID: a.ComponentID, alias: a.AliasAdd, present: true})
 			}
 		}
 	}
@@ -370,7 +394,9 @@ func (r *run) applyRelationships(ctx context.Context) error {
 	for _, rel := range r.plan.RemoveRelationships {
 		from, to := r.componentOf(rel.From, rel.FromID), r.componentOf(rel.To, rel.ToID)
 		if from != "" && to != "" {
-			st.own(rel.From, st.batch.DeleteRelationship(from, to))
+			idx := st.batch.DeleteRelationship(from, to)
+			st.own(rel.From, idx)
+			st.expect(idx, check{componentID: from, dependsOn: to})
 		}
 	}
 	for _, rel := range r.plan.AddRelationships {
@@ -381,7 +407,9 @@ func (r *run) applyRelationships(ctx context.Context) error {
 		if err := r.sendFull(ctx, &st, "updating relationships"); err != nil {
 			return err
 		}
-		st.own(rel.From, st.batch.CreateRelationship(from, to))
+		idx := st.batch.CreateRelationship(from, to)
+		st.own(rel.From, idx)
+		st.expect(idx, check{componentID: from, dependsOn: to, present: true})
 	}
 	return r.sendStage(ctx, &st, "updating relationships")
 }
@@ -410,13 +438,82 @@ func (r *run) sendStage(ctx context.Context, st *stage, doing string) error {
 	if err != nil {
 		return err
 	}
+	var unsure []int
 	for i, res := range results {
-		if res.Err != nil {
-			r.fail(st.owners[i], fmt.Errorf("%s: %w", doing, res.Err))
+		if res.Err == nil {
+			continue
+		}
+		if _, ok := st.checks[i]; ok && !compass.IsTransient(res.Err) {
+			unsure = append(unsure, i)
+			continue
+		}
+		r.fail(st.owners[i], fmt.Errorf("%s: %w", doing, res.Err))
+	}
+	if len(unsure) == 0 {
+		return nil
+	}
+
+	held, err := r.verify(ctx, st, unsure)
+	if err != nil {
+		return err
+	}
+	for _, i := range unsure {
+		if !held[i] {
+			r.fail(st.owners[i], fmt.Errorf("%s: %w", doing, results[i].Err))
 		}
 	}
 
 	return nil
+}
+
+// verify reads the components of alias and relationship mutations that Compass refused, and
+// reports which of them left Compass as they were to leave it all the same. A request whose
+// answer was lost is sent again, and the second try of an alias or relationship that the first
+// made (or removed) is refused as already there (or missing): the work is done, not failed.
+func (r *run) verify(ctx context.Context, st *stage, idxs []int) (map[int]bool, error) {
+	var ids []string
+	for _, i := range idxs {
+		if id := st.checks[i].componentID; !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	comps := make(map[string]*compass.Component, len(ids))
+	for start := 0; start < len(ids); start += compass.MaxComponentsPerRead {
+		chunk := ids[start:min(start+compass.MaxComponentsPerRead, len(ids))]
+		var read []compass.Component
+		err := r.cfg.Pacer.Do(ctx, func() error {
+			var err error
+			read, err = r.cfg.Target.GetComponents(ctx, chunk)
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("reading compass components: %w", err)
+		}
+		for j := range read {
+			comps[read[j].ID] = &read[j]
+		}
+	}
+
+	held := make(map[int]bool, len(idxs))
+	for _, i := range idxs {
+		c := st.checks[i]
+		comp := comps[c.componentID]
+		if comp == nil {
+			continue
+		}
+		var present bool
+		if c.alias != "" {
+			present = comp.HasAlias(r.cfg.Policy.Source, c.alias)
+		} else {
+			present = slices.Contains(comp.DependsOn, c.dependsOn)
+			if !present && !c.present && !comp.DependsOnComplete {
+				continue
+			}
+		}
+		held[i] = present == c.present
+	}
+
+	return held, nil
 }
 
 // componentOf returns the component id of ref: the one the plan knew, or the one this run

@@ -33,6 +33,10 @@ type Faults struct {
 	RateLimitAs RateLimitForm
 	// ErrorRate is the share of authorised requests answered with HTTP 500, from 0 to 1.
 	ErrorRate float64
+	// LostAnswerRate is the share of authorised mutation requests that run but whose answer
+	// never arrives: the simulator closes the connection once the mutations are done, as a
+	// dropped connection or a gateway timeout would leave them. From 0 to 1.
+	LostAnswerRate float64
 	// StormShare is the share of requests refused with 429 during a storm lasting StormFor from
 	// the SetFaults call.
 	StormShare float64
@@ -76,6 +80,7 @@ type verdict struct {
 	limited    bool
 	storm      bool
 	failed     bool
+	lost       bool
 	retryAfter int
 	form       RateLimitForm
 }
@@ -105,11 +110,13 @@ func (f *faultState) decide() verdict {
 	}
 
 	v.failed = f.faults.ErrorRate > 0 && f.rng.Float64() < f.faults.ErrorRate
+	v.lost = !v.failed && f.faults.LostAnswerRate > 0 && f.rng.Float64() < f.faults.LostAnswerRate
 	return v
 }
 
 // applyFaults delays or refuses the request as the faults decide; false means it was answered.
-func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) bool {
+// It returns the verdict for the faults that strike after the request ran.
+func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) (verdict, bool) {
 	v := s.faults.decide()
 	if v.latency > 0 {
 		t := time.NewTimer(v.latency)
@@ -117,7 +124,7 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) bool {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			return false
+			return v, false
 		}
 	}
 
@@ -129,15 +136,15 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request) bool {
 			s.stats.rejectedRateLimit.Add(1)
 		}
 		writeRateLimited(w, v)
-		return false
+		return v, false
 	case v.failed:
 		s.stats.injectedErrors.Add(1)
 		writeJSON(w, http.StatusInternalServerError, map[string]any{
 			"errors": []responseError{{Message: "Internal server error"}},
 		})
-		return false
+		return v, false
 	}
-	return true
+	return v, true
 }
 
 func writeRateLimited(w http.ResponseWriter, v verdict) {
@@ -181,6 +188,9 @@ type Stats struct {
 	RejectedStorm int64
 	// InjectedErrors counts injected HTTP 500 answers.
 	InjectedErrors int64
+	// LostAnswers counts mutation requests that ran and were answered by closing the
+	// connection.
+	LostAnswers int64
 	// InternalErrors counts requests that failed inside the simulator.
 	InternalErrors int64
 	// RejectedOther counts wrong paths and methods.
@@ -190,7 +200,7 @@ type Stats struct {
 type counters struct {
 	requests, documents, mutations                   atomic.Int64
 	rejectedAuth, rejectedInvalid, rejectedMalformed atomic.Int64
-	rejectedRateLimit, rejectedStorm, injectedErrors atomic.Int64
+	rejectedRateLimit, rejectedStorm, injectedErrors, lostAnswers atomic.Int64
 	internalErrors, rejectedOther                    atomic.Int64
 }
 
@@ -207,6 +217,7 @@ func (s *Server) Stats() Stats {
 		RejectedRateLimit: c.rejectedRateLimit.Load(),
 		RejectedStorm:     c.rejectedStorm.Load(),
 		InjectedErrors:    c.injectedErrors.Load(),
+		LostAnswers:       c.lostAnswers.Load(),
 		InternalErrors:    c.internalErrors.Load(),
 		RejectedOther:     c.rejectedOther.Load(),
 	}
@@ -217,7 +228,7 @@ func (s *Server) ResetStats() {
 	c := &s.stats
 	for _, v := range []*atomic.Int64{
 		&c.requests, &c.documents, &c.mutations, &c.rejectedAuth, &c.rejectedInvalid,
-		&c.rejectedMalformed, &c.rejectedRateLimit, &c.rejectedStorm, &c.injectedErrors,
+		&c.rejectedMalformed, &c.rejectedRateLimit, &c.rejectedStorm, &c.injectedErrors, &c.lostAnswers,
 		&c.internalErrors, &c.rejectedOther,
 	} {
 		v.Store(0)

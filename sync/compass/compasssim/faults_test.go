@@ -2,6 +2,7 @@ package compasssim
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -192,5 +193,32 @@ func TestStatsCountRequestsAndReset(t *testing.T) {
 	sim.ResetStats()
 	if got := sim.Stats(); got != (Stats{}) {
 		t.Errorf("after reset: %+v", got)
+	}
+}
+
+func TestLostAnswersRunTheMutationAndCloseTheConnection(t *testing.T) {
+	t.Parallel()
+	sim, url, _ := newClockedServer(t)
+	sim.SetFaults(Faults{LostAnswerRate: 1})
+
+	body, err := json.Marshal(map[string]any{"query": createDoc, "variables": map[string]any{
+		"c": testCloud, "in": map[string]any{"name": "lost", "typeId": "SERVICE"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := tryPost(url, testEmail, testToken, body); err == nil {
+		t.Fatalf("a lost answer arrived: %d %s", resp.Status, resp.Raw)
+	}
+	if _, ok := sim.Dump().Component("lost"); !ok {
+		t.Error("the mutation whose answer was lost did not run")
+	}
+	if got := sim.Stats().LostAnswers; got != 1 {
+		t.Errorf("LostAnswers = %d, want 1", got)
+	}
+
+	// Queries are answered: only mutations lose their answer.
+	if resp := post(t, url, pingDoc, nil); resp.Status != http.StatusOK {
+		t.Errorf("query answered %d", resp.Status)
 	}
 }

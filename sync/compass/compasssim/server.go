@@ -134,7 +134,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.stats.requests.Add(1)
 
 	body, ok := s.admit(w, r)
-	if !ok || !s.applyFaults(w, r) {
+	if !ok {
+		return
+	}
+	v, ok := s.applyFaults(w, r)
+	if !ok {
 		return
 	}
 
@@ -146,7 +150,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	s.serveDocument(w, req)
+	s.serveDocument(w, req, v)
 }
 
 // admit checks path, method and credentials and reads the body, answering the request itself
@@ -204,7 +208,7 @@ func decodeRequest(body []byte) (graphqlRequest, error) {
 }
 
 // serveDocument validates, executes and answers one GraphQL request.
-func (s *Server) serveDocument(w http.ResponseWriter, req graphqlRequest) {
+func (s *Server) serveDocument(w http.ResponseWriter, req graphqlRequest, v verdict) {
 	loaded := s.docs.load(req.Query)
 	if len(loaded.errs) > 0 {
 		s.stats.rejectedInvalid.Add(1)
@@ -226,6 +230,10 @@ func (s *Server) serveDocument(w http.ResponseWriter, req graphqlRequest) {
 		writeJSON(w, http.StatusInternalServerError, map[string]any{
 			"errors": []responseError{{Message: "Internal server error"}},
 		})
+		return
+	}
+	if v.lost && op.Operation == ast.Mutation && loseAnswer(w) {
+		s.stats.lostAnswers.Add(1)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -331,4 +339,18 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// loseAnswer closes the connection without an answer, and reports whether it could.
+func loseAnswer(w http.ResponseWriter) bool {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return false
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return false
+	}
+	_ = conn.Close()
+	return true
 }
