@@ -198,10 +198,10 @@ type Stats struct {
 }
 
 type counters struct {
-	requests, documents, mutations                   atomic.Int64
-	rejectedAuth, rejectedInvalid, rejectedMalformed atomic.Int64
+	requests, documents, mutations                                atomic.Int64
+	rejectedAuth, rejectedInvalid, rejectedMalformed              atomic.Int64
 	rejectedRateLimit, rejectedStorm, injectedErrors, lostAnswers atomic.Int64
-	internalErrors, rejectedOther                    atomic.Int64
+	internalErrors, rejectedOther                                 atomic.Int64
 }
 
 // Stats returns the counters.
