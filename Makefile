@@ -32,9 +32,9 @@ test: bindings ## Run every check: lint, Go and frontend tests, build and window
 lint: bindings ## Run gofmt, go vet, ESLint, Prettier and tsc
 	@$(SCRIPTS)/lint.sh
 
-bench: ## Run the Go benchmarks
-	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./sync/engine/
-	go test -run '^$$' -bench . $$(go list ./... | grep -v '/sync/engine$$')
+bench: ## Run the Go benchmarks and print the table of performance targets
+	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./sync/engine/ ./app/cli/
+	go test -run '^$$' -bench . $$(go list ./... | grep -v -e '/sync/engine$$' -e '/app/cli$$')
 
 smoke: build ## Open the built window under Xvfb and check a screenshot
 	@$(SCRIPTS)/smoke.sh
