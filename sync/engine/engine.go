@@ -53,7 +53,8 @@ type Config struct {
 // Options select what one run does.
 type Options struct {
 	DryRun bool
-	// Full lists whole entities and reads every Compass component, finding drift.
+	// Full fetches every listed entity, whatever its etag, and reads every Compass component,
+	// finding drift.
 	Full bool
 	// Confirmed lets the run deprecate or delete past the guard's thresholds.
 	Confirmed bool

@@ -31,12 +31,12 @@ type pager struct {
 	settled  []plan.Settled
 }
 
-// pageable reports whether the changed entities go through in pages: an applied incremental run
-// with more of them than a page holds. A preview plans everything at once. So does a run the
-// guard could stop, as nothing may be applied before it asks: the managed refs that left the
-// listing could add up to more deprecations and deletions than it lets through.
+// pageable reports whether the changed entities go through in pages: an applied run with more
+// of them than a page holds. A preview plans everything at once. So does a run the guard could
+// stop, as nothing may be applied before it asks: the managed refs that left the listing could
+// add up to more deprecations and deletions than it lets through.
 func (r *run) pageable() bool {
-	if r.opts.DryRun || r.opts.Full || len(r.changed) <= r.cfg.PageSize {
+	if r.opts.DryRun || len(r.changed) <= r.cfg.PageSize {
 		return false
 	}
 
@@ -118,12 +118,38 @@ func (r *run) readBeforePages(ctx context.Context) error {
 		}
 	}
 
-	if fresh > searchThreshold {
-		pg.readAll = true
-		return r.readAll(ctx)
+	if !r.opts.Full && fresh <= searchThreshold {
+		return r.readByID(ctx, ids)
 	}
 
-	return r.readByID(ctx, ids)
+	// A full run, or one with many new entities, reads every component: it finds the
+	// components that carry the app's alias but that the store does not know, and the
+	// unaliased ones that new entities may adopt. Each page reads its own linked components
+	// again, so only those of refs that left the listing stay.
+	pg.readAll = true
+	if err := r.readAll(ctx); err != nil {
+		return err
+	}
+	for id, cur := range r.current {
+		if !pg.kept[id] && !r.aliasesUnlisted(cur) {
+			delete(r.current, id)
+		}
+	}
+	r.current = maps.Clone(r.current)
+
+	return nil
+}
+
+// aliasesUnlisted reports whether a component carries the app's alias for a ref that is not
+// listed, which the last plan decides.
+func (r *run) aliasesUnlisted(cur plan.Current) bool {
+	for _, a := range cur.Aliases {
+		if a.Source == r.cfg.Policy.Source && !r.listed[strings.ToLower(a.ID)] {
+			return true
+		}
+	}
+
+	return false
 }
 
 // runPage carries one page of changed refs through the run's phases.
@@ -132,10 +158,8 @@ func (r *run) runPage(ctx context.Context, refs []string) error {
 	if err := r.fetch(ctx, refs); err != nil {
 		return err
 	}
-	if !r.pages.readAll {
-		if err := r.readPage(ctx); err != nil {
-			return err
-		}
+	if err := r.readPage(ctx); err != nil {
+		return err
 	}
 	r.deferClaims()
 
@@ -163,19 +187,26 @@ func (r *run) runPage(ctx context.Context, refs []string) error {
 	return r.recordPage(settled)
 }
 
-// readPage reads the linked components of the page's entities and the namesakes of its new ones.
+// readPage reads the linked components of the page's entities, and the namesakes of its new ones
+// unless every component was read before the pages.
 func (r *run) readPage(ctx context.Context) error {
 	var ids []string
 	var fresh []*mapping.Component
 	for i, c := range r.desired {
-		if rec := r.records[c.Ref]; rec.ComponentID != "" {
-			ids = append(ids, rec.ComponentID)
-		} else {
+		rec := r.records[c.Ref]
+		if rec.ComponentID == "" {
 			fresh = append(fresh, &r.desired[i])
+			continue
+		}
+		if _, read := r.current[rec.ComponentID]; !read {
+			ids = append(ids, rec.ComponentID)
 		}
 	}
 	if err := r.readByID(ctx, ids); err != nil {
 		return err
+	}
+	if r.pages.readAll {
+		return nil
 	}
 
 	return r.readNamesakes(ctx, fresh)

@@ -42,9 +42,9 @@ func (p *pagedPair) each(t *testing.T, change func(*rig) error) {
 }
 
 // run runs both rigs once and fails when their results or their Compass sites differ.
-func (p *pagedPair) run(t *testing.T, name string) (whole, paged *engine.Result) {
+func (p *pagedPair) run(t *testing.T, name string, opts engine.Options) (whole, paged *engine.Result) {
 	t.Helper()
-	whole, paged = p.whole.run(t, engine.Options{}), p.paged.run(t, engine.Options{})
+	whole, paged = p.whole.run(t, opts), p.paged.run(t, opts)
 	if whole.Status != paged.Status || whole.Counts != paged.Counts {
 		t.Errorf("%s: paged run %s %+v, whole run %s %+v", name, paged.Status, paged.Counts, whole.Status, whole.Counts)
 	}
@@ -92,7 +92,7 @@ func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
 		_, err := r.compass.SeedComponent(compasssim.Component{Name: title(adoptee), TypeID: "SERVICE"})
 		return err
 	})
-	whole, paged := p.run(t, "initial run")
+	whole, paged := p.run(t, "initial run", engine.Options{})
 	if whole.Counts.Created != len(docs)-1 || whole.Counts.Adopted != 1 {
 		t.Errorf("initial run: %+v, want %d created and 1 adopted", whole.Counts, len(docs)-1)
 	}
@@ -124,7 +124,7 @@ func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
 		}
 		return nil
 	})
-	whole, _ = p.run(t, "run after the edits")
+	whole, _ = p.run(t, "run after the edits", engine.Options{})
 	if whole.Counts.Renamed != 1 || whole.Counts.Created != 1 || whole.Counts.Updated != 1 {
 		t.Errorf("run after the edits: %+v, want a rename, a create and an update", whole.Counts)
 	}
@@ -133,9 +133,25 @@ func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
 		t.Errorf("paged run: %s still depends on %v", refOf(undepended), deps)
 	}
 
-	whole, _ = p.run(t, "second listing without the removed entities")
+	whole, _ = p.run(t, "second listing without the removed entities", engine.Options{})
 	if whole.Counts.Deleted != 2 {
 		t.Errorf("second listing: %+v, want 2 deleted", whole.Counts)
+	}
+
+	// A full run finds a hand edit in Compass, and goes through in pages too.
+	drifted := refOf(docs[45])
+	p.each(t, func(r *rig) error {
+		id := aliased(t, r.compass.Dump())[drifted].ID
+		return r.compass.EditComponent(id, func(c *compasssim.Component) { c.Description = "edited by hand" })
+	})
+	before := p.paged.store.writes
+	whole, paged = p.run(t, "full run", engine.Options{Full: true})
+	if it := findItem(paged, drifted); it.Action != string(plan.KindUpdate) || len(it.Drift) == 0 {
+		t.Errorf("paged full run: %s: %+v, want an update reporting drift", drifted, it)
+	}
+	if whole.Counts.Updated != 1 || p.paged.store.writes-before < len(docs)/7 {
+		t.Errorf("full run: %+v, %d record writes in the paged rig: want 1 update, in pages",
+			whole.Counts, p.paged.store.writes-before)
 	}
 }
 

@@ -19,8 +19,6 @@ type Stub struct {
 type Source interface {
 	// ListStubs streams the fields-only listing of every entity the sync may consider.
 	ListStubs(ctx context.Context, fn func([]Stub) error) error
-	// ListEntities streams whole entity documents, for a full run.
-	ListEntities(ctx context.Context, fn func([]map[string]any) error) error
 	// FetchEntities returns the whole documents of refs in request order, nil for a miss.
 	FetchEntities(ctx context.Context, refs []string) ([]map[string]any, error)
 	// ListGroups returns every group, for owner resolution.

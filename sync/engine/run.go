@@ -155,35 +155,18 @@ func (r *run) execute(ctx context.Context) error {
 	return r.record()
 }
 
-// list reads the catalog: whole entities in a full run, mapped a page at a time as they
-// arrive, else the fields-only listing, which leaves in r.changed the entities to fetch: those
-// whose etag changed, or all of them when the mapping changed.
+// list reads the fields-only listing of the catalog, which leaves in r.changed the entities to
+// fetch: those whose etag changed, or all of them in a full run or when the mapping changed.
 func (r *run) list(ctx context.Context) error {
 	r.report(PhaseList, 0, 0, "")
-	rulesChanged := r.rulesChanged()
-
-	if r.opts.Full {
-		var mapErr error
-		err := r.cfg.Source.ListEntities(ctx, func(page []map[string]any) error {
-			mapErr = r.mapDocs(ctx, r.keep(page))
-			r.report(PhaseList, len(r.listed), 0, "")
-			return mapErr
-		})
-		if mapErr != nil {
-			return mapErr
-		}
-		if err != nil {
-			return fmt.Errorf("listing catalog entities: %w: %w", ErrListing, err)
-		}
-		return r.finishMapping()
-	}
+	refetch := r.opts.Full || r.rulesChanged()
 
 	err := r.cfg.Source.ListStubs(ctx, func(page []Stub) error {
 		for _, s := range page {
 			r.listed[s.Ref] = true
 			r.etags[s.Ref] = s.Etag
 			rec, ok := r.records[s.Ref]
-			if ok && rec.Etag == s.Etag && !rulesChanged {
+			if ok && rec.Etag == s.Etag && !refetch {
 				r.fresh[s.Ref] = true
 				if rec.Orphan {
 					delete(r.listed, s.Ref)

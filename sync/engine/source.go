@@ -40,7 +40,8 @@ func (c *Catalog) ListStubs(ctx context.Context, fn func([]Stub) error) error {
 	})
 }
 
-// ListEntities implements Source with a listing of whole entities.
+// ListEntities streams whole entity documents. A sync lists stubs and fetches what it needs;
+// this listing serves the naive sync the benchmarks compare it with.
 func (c *Catalog) ListEntities(ctx context.Context, fn func([]map[string]any) error) error {
 	opts := backstage.ListOptions{Filters: c.filters}
 
