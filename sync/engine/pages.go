@@ -26,7 +26,11 @@ type pager struct {
 	// with one of them may be a rename.
 	vanishedKeys map[string]bool
 	// kept holds the ids of components read before the pages, which the last plan needs.
-	kept     map[string]bool
+	kept map[string]bool
+	// summaries holds what a read of every component keeps of those linked to listed refs:
+	// a page plans against a stand-in made from the summary when the component holds what
+	// the entity wants, and reads the component again only when it does not.
+	summaries map[string]plan.Summary
 	deferred []mapping.Component
 	settled  []plan.Settled
 }
@@ -73,7 +77,7 @@ func (r *run) mayNeedConfirmation() bool {
 // runPages fetches, maps, plans, applies and records the changed entities a page at a time, and
 // leaves the deferred ones as the desired components of the last plan.
 func (r *run) runPages(ctx context.Context) error {
-	r.pages = &pager{vanishedKeys: map[string]bool{}, kept: map[string]bool{}}
+	r.pages = &pager{vanishedKeys: map[string]bool{}, kept: map[string]bool{}, summaries: map[string]plan.Summary{}}
 	if err := r.readBeforePages(ctx); err != nil {
 		return err
 	}
@@ -124,14 +128,16 @@ func (r *run) readBeforePages(ctx context.Context) error {
 
 	// A full run, or one with many new entities, reads every component: it finds the
 	// components that carry the app's alias but that the store does not know, and the
-	// unaliased ones that new entities may adopt. Each page reads its own linked components
-	// again, so only those of refs that left the listing stay.
+	// unaliased ones that new entities may adopt. Of the components of listed refs it keeps
+	// only summaries, which the pages compare with what their entities want; those of refs
+	// that left the listing stay whole for the last plan.
 	pg.readAll = true
 	if err := r.readAll(ctx); err != nil {
 		return err
 	}
 	for id, cur := range r.current {
 		if !pg.kept[id] && !r.aliasesUnlisted(cur) {
+			pg.summaries[id] = plan.Summarize(cur, r.cfg.Policy.Source)
 			delete(r.current, id)
 		}
 	}
@@ -187,20 +193,29 @@ func (r *run) runPage(ctx context.Context, refs []string) error {
 	return r.recordPage(settled)
 }
 
-// readPage reads the linked components of the page's entities, and the namesakes of its new ones
-// unless every component was read before the pages.
+// readPage reads the linked components of the page's entities that no summary stands in for,
+// and the namesakes of its new ones unless every component was read before the pages.
 func (r *run) readPage(ctx context.Context) error {
 	var ids []string
 	var fresh []*mapping.Component
-	for i, c := range r.desired {
+	for i := range r.desired {
+		c := &r.desired[i]
 		rec := r.records[c.Ref]
 		if rec.ComponentID == "" {
-			fresh = append(fresh, &r.desired[i])
+			fresh = append(fresh, c)
 			continue
 		}
-		if _, read := r.current[rec.ComponentID]; !read {
-			ids = append(ids, rec.ComponentID)
+		if _, read := r.current[rec.ComponentID]; read {
+			continue
 		}
+		// A deprecated component's labels and lifecycle follow rules of their own: read it.
+		if sum, ok := r.pages.summaries[rec.ComponentID]; ok && !rec.Deprecated {
+			if cur, ok := sum.StandIn(c); ok {
+				r.current[rec.ComponentID] = cur
+				continue
+			}
+		}
+		ids = append(ids, rec.ComponentID)
 	}
 	if err := r.readByID(ctx, ids); err != nil {
 		return err
@@ -279,6 +294,7 @@ func (r *run) recordPage(settled []plan.Settled) error {
 		puts[a.Ref] = rec
 		if a.ComponentID != "" && !pg.kept[a.ComponentID] {
 			delete(r.current, a.ComponentID)
+			delete(pg.summaries, a.ComponentID)
 		}
 	}
 

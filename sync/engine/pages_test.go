@@ -153,6 +153,12 @@ func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
 		t.Errorf("full run: %+v, %d record writes in the paged rig: want 1 update, in pages",
 			whole.Counts, p.paged.store.writes-before)
 	}
+	// The pages plan against summaries of the components read at the start, and read again
+	// only the drifted one.
+	if extra := paged.API.CompassRequests - whole.API.CompassRequests; extra > 1 {
+		t.Errorf("the paged full run sent %d requests more than the whole one (%d): want at most the one read of the drifted component",
+			extra, whole.API.CompassRequests)
+	}
 }
 
 // title returns the title of an entity document, which the default mapping names its

@@ -223,11 +223,7 @@ func (d *differ) currentScalar(field string) string {
 		return ""
 	}
 
-	c := d.current
-	return scalarOf(&mapping.Component{
-		Name: c.Name, Description: c.Description, TypeID: c.TypeID, OwnerID: c.OwnerID,
-		Lifecycle: c.Lifecycle, Tier: c.Tier,
-	}, field)
+	return scalarOf(currentComponent(d.current), field)
 }
 
 func (d *differ) currentCustom(definition string) string {
