@@ -31,8 +31,8 @@ type pager struct {
 	// a page plans against a stand-in made from the summary when the component holds what
 	// the entity wants, and reads the component again only when it does not.
 	summaries map[string]plan.Summary
-	deferred []mapping.Component
-	settled  []plan.Settled
+	deferred  []mapping.Component
+	settled   []plan.Settled
 }
 
 // pageable reports whether the changed entities go through in pages: an applied run with more

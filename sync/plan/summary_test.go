@@ -40,7 +40,9 @@ func TestStandInsPlanLikeTheirComponents(t *testing.T) {
 		{name: "the tier cleared by hand", edit: func(c *Current) { c.Tier = "" }, writes: true},
 		{name: "owner changed in the catalog", want: func(d *mapping.Component) { d.OwnerID = "ari:team/other" }, writes: true},
 		{name: "owner edited in Compass, which owns it", edit: func(c *Current) { c.OwnerID = "ari:team/by-hand" },
-			want: func(d *mapping.Component) { d.Truth = map[string]mapping.Truth{mapping.FieldOwner: mapping.TruthCompass} }},
+			want: func(d *mapping.Component) {
+				d.Truth = map[string]mapping.Truth{mapping.FieldOwner: mapping.TruthCompass}
+			}},
 		{name: "a dependency dropped in the catalog", want: func(d *mapping.Component) { d.DependsOn = nil }},
 	}
 	for _, tt := range tests {
