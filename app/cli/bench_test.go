@@ -27,8 +27,8 @@ import (
 // The 50,000-entity benchmark runs `backstage-sync sync --json` in a child process (this test
 // binary started again with envBenchChild naming the data directory), with the real bbolt store,
 // so that the peak resident memory it reads is the command's own: the simulators stay in the
-// parent. The child runs the command twice in one process, as the window or the service would,
-// waiting for a line on stdin in between.
+// parent. The child runs the command three times in one process, as the window or the service
+// would, waiting for a line on stdin between runs; the third run is a full reconcile.
 const (
 	envBenchChild = "BACKSTAGE_SYNC_BENCH_CHILD"
 	bigCatalog    = 50000
@@ -49,14 +49,14 @@ type childReport struct {
 func benchChild(dir string) int {
 	in := bufio.NewReader(os.Stdin)
 	env := Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, GOOS: runtime.GOOS}
-	for i := range 2 {
+	for i, extra := range [][]string{nil, nil, {"--full"}} {
 		if i > 0 {
 			if _, err := in.ReadString('\n'); err != nil {
 				return 2
 			}
 		}
 		start := time.Now()
-		code := Execute(context.Background(), env, []string{"--data-dir", dir, "sync", "--json"})
+		code := Execute(context.Background(), env, append([]string{"--data-dir", dir, "sync", "--json"}, extra...))
 		rep := childReport{Exit: code, WallMS: time.Since(start).Milliseconds(), PeakKB: peakKB()}
 		if err := json.NewEncoder(os.Stdout).Encode(rep); err != nil {
 			return 2
@@ -80,8 +80,8 @@ func peakKB() int64 {
 	return -1
 }
 
-// BenchmarkFiftyThousand syncs 50,000 components, changes one entity, syncs again, and checks
-// the requests of the second run and the peak memory of the process.
+// BenchmarkFiftyThousand syncs 50,000 components, changes one entity, syncs again, runs a full
+// reconcile, and checks the requests of the last two runs and the peak memory of the process.
 func BenchmarkFiftyThousand(b *testing.B) {
 	for range b.N {
 		entities := catalogsim.Generate(bigCatalog, 1)
@@ -127,13 +127,18 @@ func BenchmarkFiftyThousand(b *testing.B) {
 			b.Fatal(err)
 		}
 		changed, changedRep := readChildRun(b, dec)
+		if _, err := io.WriteString(stdin, "go\n"); err != nil {
+			b.Fatal(err)
+		}
+		full, fullRep := readChildRun(b, dec)
 		if err := cmd.Wait(); err != nil {
 			b.Fatalf("child failed: %v", err)
 		}
 
 		b.ReportMetric(float64(initialRep.WallMS)/1000, "initial_s")
 		b.ReportMetric(float64(initialRep.PeakKB)/1024, "initial_peak_MB")
-		b.ReportMetric(float64(changedRep.PeakKB)/1024, "peak_MB")
+		b.ReportMetric(float64(changedRep.PeakKB)/1024, "changed_peak_MB")
+		b.ReportMetric(float64(fullRep.PeakKB)/1024, "peak_MB")
 		benchtable.Check(b, "initial 50,000: created, failed",
 			initial.Counts.Created == bigCatalog && initial.Counts.Failed == 0,
 			fmt.Sprintf("%d created, %d failed in %.1f s", initial.Counts.Created, initial.Counts.Failed,
@@ -142,10 +147,18 @@ func BenchmarkFiftyThousand(b *testing.B) {
 			changed.API.CompassRequests <= 3 && changed.Counts.Updated == 1 && changed.Counts.Failed == 0,
 			fmt.Sprintf("%d (%d updated, %d mutations, %d ms)", changed.API.CompassRequests,
 				changed.Counts.Updated, changed.API.CompassMutations, changedRep.WallMS), "<= 3")
+		benchtable.Check(b, "full reconcile of 50,000 unchanged: mutations",
+			full.Counts.Unchanged == bigCatalog && full.API.CompassMutations == 0 && full.Counts.Failed == 0,
+			fmt.Sprintf("%d (%d unchanged, %d compass requests, %.1f s)", full.API.CompassMutations,
+				full.Counts.Unchanged, full.API.CompassRequests, float64(fullRep.WallMS)/1000), "0")
 		benchtable.Check(b, "50,000 entities: peak resident memory",
 			changedRep.PeakKB > 0 && changedRep.PeakKB < 200*1024,
 			fmt.Sprintf("%.0f MB (%.0f MB after the first run)", float64(changedRep.PeakKB)/1024,
 				float64(initialRep.PeakKB)/1024), "< 200 MB")
+		// VmHWM only grows: after the full reconcile it is the peak of all three runs. The
+		// issue's targets do not bound a full reconcile; its figure is shown as measured.
+		benchtable.Note("full reconcile of 50,000: peak resident memory",
+			fmt.Sprintf("%.0f MB", float64(fullRep.PeakKB)/1024))
 	}
 }
 

@@ -10,10 +10,11 @@ import (
 	"testing"
 )
 
-// row is one measured figure against its bound.
+// row is one measured figure against its bound, or a figure shown for information.
 type row struct {
 	name, measured, bound string
 	met                   bool
+	note                  bool
 }
 
 var table struct {
@@ -30,6 +31,13 @@ func Check(tb testing.TB, name string, met bool, measured, bound string) {
 	if !met {
 		tb.Errorf("target missed: %s: %s, bound %s", name, measured, bound)
 	}
+}
+
+// Note records a measured figure that no target bounds, to show it beside the targets.
+func Note(name, measured string) {
+	table.mu.Lock()
+	defer table.mu.Unlock()
+	table.rows = append(table.rows, row{name: name, measured: measured, bound: "none", note: true})
 }
 
 // Print writes the table of the recorded targets, or nothing when no benchmark ran.
@@ -54,7 +62,10 @@ func Print(w io.Writer) {
 		strings.Repeat("-", width[2]+2))
 	for _, r := range table.rows {
 		met := "yes"
-		if !r.met {
+		switch {
+		case r.note:
+			met = "-"
+		case !r.met:
 			met = "NO"
 		}
 		line(r.name, r.measured, r.bound, met)

@@ -33,12 +33,14 @@ func TestTableMarksAndFailsMissedTargets(t *testing.T) {
 		t.Fatalf("failures reported: %q", rec.errors)
 	}
 
+	Note("full run", "3 s")
 	Print(&buf)
 	got := buf.String()
 	for _, want := range []string{
 		"| target      | measured | bound    | met  |",
 		"| requests    | 2        | <= 3     | yes  |",
 		"| peak memory | 250 MB   | < 200 MB | NO   |",
+		"| full run    | 3 s      | none     | -    |",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)

@@ -132,18 +132,23 @@ func (r *run) readBeforePages(ctx context.Context) error {
 	// only summaries, which the pages compare with what their entities want; those of refs
 	// that left the listing stay whole for the last plan.
 	pg.readAll = true
-	if err := r.readAll(ctx); err != nil {
-		return err
-	}
-	for id, cur := range r.current {
-		if !pg.kept[id] && !r.aliasesUnlisted(cur) {
-			pg.summaries[id] = plan.Summarize(cur, r.cfg.Policy.Source)
-			delete(r.current, id)
-		}
-	}
-	r.current = maps.Clone(r.current)
 
-	return nil
+	return r.readAll(ctx)
+}
+
+// summarize replaces a component that a read of every component before the pages just filed
+// with its summary, unless the last plan needs it whole. Outside such a read it does nothing.
+func (r *run) summarize(id string) {
+	pg := r.pages
+	if pg == nil || !pg.readAll || pg.kept[id] {
+		return
+	}
+	cur, ok := r.current[id]
+	if !ok || r.aliasesUnlisted(cur) {
+		return
+	}
+	pg.summaries[id] = plan.Summarize(cur, r.cfg.Policy.Source)
+	delete(r.current, id)
 }
 
 // aliasesUnlisted reports whether a component carries the app's alias for a ref that is not

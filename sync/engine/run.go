@@ -334,6 +334,7 @@ func (r *run) readAll(ctx context.Context) error {
 		}
 		for i := range page.Components {
 			r.see(&page.Components[i])
+			r.summarize(page.Components[i].ID)
 		}
 		r.report(PhaseRead, len(r.current), page.TotalCount, "")
 		if !page.HasNextPage || page.EndCursor == "" {
