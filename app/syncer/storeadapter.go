@@ -116,11 +116,12 @@ func (s *engineStore) SaveRun(r *engine.Result) error {
 			Throttled: time.Duration(r.API.WaitedMS) * time.Millisecond,
 		},
 	}
-	// The run history keeps what each run did. Entities a run did not fetch, because their etag
-	// did not change, are only counted: on a large catalog they are nearly every item of every
-	// run, and the history keeps up to store.DefaultMaxRuns runs.
+	// The run history keeps what each run did. Entities found as they were, unfetched because
+	// their etag did not change or fetched and found in sync, are only counted: on a large
+	// catalog they are nearly every item of every run, and the history keeps up to
+	// store.DefaultMaxRuns runs.
 	for _, it := range r.Items {
-		if it.Action == string(plan.KindUnchanged) && it.Reason == engine.ReasonNotFetched && it.Error == "" {
+		if asBefore(it) {
 			continue
 		}
 		item := store.RunItem{Ref: it.Ref, Action: it.Action, ComponentID: it.ComponentID, Reason: it.Reason, Error: it.Error}
@@ -131,6 +132,13 @@ func (s *engineStore) SaveRun(r *engine.Result) error {
 	}
 
 	return s.st.SaveRun(run)
+}
+
+// asBefore reports whether an item says only that an entity is as it was.
+func asBefore(it engine.Item) bool {
+	plain := it.Error == "" && len(it.Changes) == 0 && len(it.Drift) == 0 && len(it.Warnings) == 0
+	return plain && it.Action == string(plan.KindUnchanged) &&
+		(it.Reason == engine.ReasonNotFetched || it.Reason == plan.ReasonInSync)
 }
 
 func runStatus(status string) store.RunStatus {

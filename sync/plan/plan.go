@@ -40,6 +40,10 @@ import (
 	"github.com/backstage-sync/backstage-sync/sync/mapping"
 )
 
+// ReasonInSync is the reason of an unchanged linked entity whose component holds every value it
+// wants.
+const ReasonInSync = "no field differs"
+
 // builder holds the indexes one Compute call works from.
 type builder struct {
 	in      *Input
@@ -208,7 +212,7 @@ func (b *builder) planLinked(d *mapping.Component, k *Known, cur *Current) {
 	a.Reason = "fields differ"
 	if len(a.Changes) == 0 {
 		a.Kind = KindUnchanged
-		a.Reason = "no field differs"
+		a.Reason = ReasonInSync
 	}
 	if k.Deprecated && a.Kind == KindUpdate {
 		a.Reason = "the entity is back; undoing the deprecation"
