@@ -31,7 +31,9 @@ type Link struct {
 	// Deprecated is true when the app deprecated the component after its entity went away.
 	Deprecated bool `json:"deprecated,omitempty"`
 	// Orphan is true when Backstage marked the entity as an orphan.
-	Orphan    bool      `json:"orphan,omitempty"`
+	Orphan bool `json:"orphan,omitempty"`
+	// FirstSeen is when the ref was first written; a link written without one keeps the time
+	// already stored, or takes LastSeen for a new ref.
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
 }
@@ -238,8 +240,15 @@ func (lb *linkBatch) put(l Link) error {
 			return fmt.Errorf("linking %s to %s: %w: %s", l.Ref, l.ComponentID, ErrComponentLinked, owner)
 		}
 	}
-	if err := lb.release(l.Ref, l.ComponentID); err != nil {
+	prev, err := lb.release(l.Ref, l.ComponentID)
+	if err != nil {
 		return err
+	}
+	if l.FirstSeen.IsZero() {
+		l.FirstSeen = prev.FirstSeen
+	}
+	if l.FirstSeen.IsZero() {
+		l.FirstSeen = l.LastSeen
 	}
 
 	v, err := encode(l)
@@ -257,7 +266,7 @@ func (lb *linkBatch) put(l Link) error {
 }
 
 func (lb *linkBatch) delete(ref string) error {
-	if err := lb.release(ref, ""); err != nil {
+	if _, err := lb.release(ref, ""); err != nil {
 		return err
 	}
 	if err := lb.links.Delete([]byte(ref)); err != nil {
@@ -267,20 +276,21 @@ func (lb *linkBatch) delete(ref string) error {
 	return nil
 }
 
-// release drops the index entry of the component that ref is linked to, unless it is keep.
-func (lb *linkBatch) release(ref, keep string) error {
+// release drops the index entry of the component that ref is linked to, unless it is keep, and
+// returns the link stored so far, if any.
+func (lb *linkBatch) release(ref, keep string) (Link, error) {
 	old := lb.links.Get([]byte(ref))
 	if old == nil {
-		return nil
+		return Link{}, nil
 	}
 	prev, err := decodeLink(old)
 	if err != nil {
-		return fmt.Errorf("reading link of %s: %w", ref, err)
+		return Link{}, fmt.Errorf("reading link of %s: %w", ref, err)
 	}
 	if prev.ComponentID != "" && prev.ComponentID != keep {
 		lb.owners[prev.ComponentID] = ""
 	}
-	return nil
+	return prev, nil
 }
 
 // flush writes the pending index changes in key order.

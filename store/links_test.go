@@ -284,3 +284,27 @@ func TestForgetEtagsKeepsTheRestOfEachLink(t *testing.T) {
 		t.Errorf("ForgetEtags made a link for an unknown ref: %v", err)
 	}
 }
+
+func TestALinkKeepsWhenItWasFirstSeen(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	later := seen.Add(time.Hour)
+	if err := s.SaveLinks([]Link{link("component:default/a", "ari:c/a", "e1")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	again := Link{Ref: "component:default/a", ComponentID: "ari:c/a", Etag: "e2", LastSeen: later}
+	fresh := Link{Ref: "component:default/b", ComponentID: "ari:c/b", LastSeen: later}
+	if err := s.SaveLinks([]Link{again, fresh}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	for ref, want := range map[string]time.Time{"component:default/a": seen, "component:default/b": later} {
+		got, err := s.LinkByRef(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.FirstSeen.Equal(want) || !got.LastSeen.Equal(later) {
+			t.Errorf("%s: first seen %v, last seen %v; want %v and %v", ref, got.FirstSeen, got.LastSeen, want, later)
+		}
+	}
+}

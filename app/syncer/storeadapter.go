@@ -15,17 +15,13 @@ import (
 type engineStore struct {
 	st  *store.Store
 	now func() time.Time
-	// firstSeen remembers when each record was first written, which the engine does not track.
-	firstSeen map[string]time.Time
 }
 
 var _ engine.Store = (*engineStore)(nil)
 
 func (s *engineStore) Records() (map[string]engine.Record, error) {
 	out := map[string]engine.Record{}
-	s.firstSeen = map[string]time.Time{}
 	err := s.st.ForEachLink(func(l store.Link) error {
-		s.firstSeen[l.Ref] = l.FirstSeen
 		out[l.Ref] = engine.Record{
 			Ref: l.Ref, ComponentID: l.ComponentID, Etag: l.Etag, StableKey: l.StableKey,
 			Applied: plan.ParseHashes(l.FieldHashes), MissingCount: l.MissingCount, Deprecated: l.Deprecated, Orphan: l.Orphan,
@@ -40,14 +36,11 @@ func (s *engineStore) SaveRecords(puts []engine.Record, deletes []string) error 
 	now := s.now()
 	links := make([]store.Link, 0, len(puts))
 	for _, r := range puts {
-		first, ok := s.firstSeen[r.Ref]
-		if !ok {
-			first = now
-		}
+		// The store keeps the first time it saw a ref.
 		links = append(links, store.Link{
 			Ref: r.Ref, ComponentID: r.ComponentID, FieldHashes: r.Applied.Strings(), Etag: r.Etag,
 			MissingCount: r.MissingCount, StableKey: r.StableKey, Deprecated: r.Deprecated, Orphan: r.Orphan,
-			FirstSeen: first, LastSeen: now,
+			LastSeen: now,
 		})
 	}
 
