@@ -36,11 +36,12 @@ type pager struct {
 }
 
 // pageable reports whether the changed entities go through in pages: an applied run with more
-// of them than a page holds. A preview plans everything at once. So does a run the guard could
+// of them than a page holds, and any applied full run, which so compares the components it reads
+// through their summaries. A preview plans everything at once. So does a run the guard could
 // stop, as nothing may be applied before it asks: the managed refs that left the listing could
 // add up to more deprecations and deletions than it lets through.
 func (r *run) pageable() bool {
-	if r.opts.DryRun || len(r.changed) <= r.cfg.PageSize {
+	if r.opts.DryRun || (len(r.changed) <= r.cfg.PageSize && !r.opts.Full) {
 		return false
 	}
 

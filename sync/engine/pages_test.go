@@ -138,7 +138,8 @@ func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
 		t.Errorf("second listing: %+v, want 2 deleted", whole.Counts)
 	}
 
-	// A full run finds a hand edit in Compass, and goes through in pages too.
+	// A full run finds a hand edit in Compass. Both rigs go through pages for it (every applied
+	// full run compares summaries of the components it reads), the whole rig in one.
 	drifted := refOf(docs[45])
 	p.each(t, func(r *rig) error {
 		id := aliased(t, r.compass.Dump())[drifted].ID
