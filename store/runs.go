@@ -73,23 +73,44 @@ type Change struct {
 
 // SaveRun writes r, replacing an earlier record of the same run, then prunes runs beyond the
 // configured count and age.
+//
+// A run over a large catalog has tens of thousands of items: they go in transactions of their
+// own, a few chunks each, before the one that writes the run and makes it visible, so that no
+// transaction holds them all. Chunks that a crash left without their run are removed by the
+// next SaveRun.
 func (s *Store) SaveRun(r Run) error {
 	if r.ID == "" || r.StartedAt.IsZero() {
 		return fmt.Errorf("saving run: %w: run needs an id and a start time", ErrInvalidRecord)
 	}
 	items := r.Items
 	r.Items = nil
+	s.runs.Lock()
+	defer s.runs.Unlock()
+
+	err := s.update(func(tx *bolt.Tx) error { return deleteRun(tx, []byte(r.ID)) })
+	if err != nil {
+		return err
+	}
+	key := runKey(r)
+	for seq := 0; seq == 0 || seq*runItemChunk < len(items); seq += chunksPerTx {
+		err := s.update(func(tx *bolt.Tx) error {
+			return putRunItems(tx.Bucket(bucketRunItems), key, items, seq, seq+chunksPerTx)
+		})
+		if err != nil {
+			return fmt.Errorf("writing items of run %s: %w", r.ID, err)
+		}
+	}
 
 	return s.update(func(tx *bolt.Tx) error {
-		if err := deleteRun(tx, []byte(r.ID)); err != nil {
-			return err
-		}
-		if err := putRun(tx, r, items); err != nil {
+		if err := putRun(tx, key, r); err != nil {
 			return err
 		}
 		return s.pruneRuns(tx)
 	})
 }
+
+// chunksPerTx is the number of item chunks SaveRun writes in one transaction.
+const chunksPerTx = 5
 
 // GetRun returns a run with its items, or ErrNotFound.
 func (s *Store) GetRun(id string) (Run, error) {
@@ -135,17 +156,14 @@ func runKey(r Run) []byte {
 	return append(key, r.ID...)
 }
 
-func putRun(tx *bolt.Tx, r Run, items []RunItem) error {
-	key := runKey(r)
+// putRun writes a run's summary and indexes it by id; its items are written already.
+func putRun(tx *bolt.Tx, key []byte, r Run) error {
 	summary, err := encode(r)
 	if err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketRuns).Put(key, summary); err != nil {
 		return fmt.Errorf("writing run %s: %w", r.ID, err)
-	}
-	if err := putRunItems(tx.Bucket(bucketRunItems), key, items); err != nil {
-		return fmt.Errorf("writing items of run %s: %w", r.ID, err)
 	}
 	if err := tx.Bucket(bucketRunIDs).Put([]byte(r.ID), key); err != nil {
 		return fmt.Errorf("indexing run %s: %w", r.ID, err)
@@ -164,11 +182,12 @@ func chunkPrefix(key []byte) []byte {
 	return append(append([]byte(nil), key...), 0)
 }
 
-// putRunItems writes a run's items a chunk per key, in order. A run without items gets one
-// empty chunk, so that its items read back as an empty list rather than a missing one.
-func putRunItems(b *bolt.Bucket, key []byte, items []RunItem) error {
+// putRunItems writes the chunks from to before to of a run's items, a chunk per key, in order.
+// A run without items gets one empty chunk, so that its items read back as an empty list rather
+// than a missing one.
+func putRunItems(b *bolt.Bucket, key []byte, items []RunItem, from, to int) error {
 	prefix := chunkPrefix(key)
-	for seq := 0; seq == 0 || seq*runItemChunk < len(items); seq++ {
+	for seq := from; seq < to && (seq == 0 || seq*runItemChunk < len(items)); seq++ {
 		chunk := items[min(seq*runItemChunk, len(items)):min((seq+1)*runItemChunk, len(items))]
 		if chunk == nil {
 			chunk = []RunItem{}
@@ -263,6 +282,29 @@ func (s *Store) pruneRuns(tx *bolt.Tx) error {
 	for _, id := range doomed {
 		if err := deleteRun(tx, id); err != nil {
 			return fmt.Errorf("pruning runs: %w", err)
+		}
+	}
+	return dropOrphanItems(tx)
+}
+
+// dropOrphanItems removes item chunks whose run was never written, as a crash in SaveRun
+// between the items and the run leaves them.
+func dropOrphanItems(tx *bolt.Tx) error {
+	runs, items := tx.Bucket(bucketRuns), tx.Bucket(bucketRunItems)
+	var orphans [][]byte
+	c := items.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		key := k
+		if n := len(k) - 5; n > 0 && k[n] == 0 && runs.Get(k) == nil {
+			key = k[:n]
+		}
+		if runs.Get(key) == nil {
+			orphans = append(orphans, append([]byte(nil), k...))
+		}
+	}
+	for _, k := range orphans {
+		if err := items.Delete(k); err != nil {
+			return fmt.Errorf("removing items without a run: %w", err)
 		}
 	}
 	return nil

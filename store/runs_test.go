@@ -246,3 +246,37 @@ func itemKeys(t *testing.T, s *Store) int {
 	}
 	return n
 }
+
+func TestItemsOfARunNeverWrittenAreRemoved(t *testing.T) {
+	t.Parallel()
+	s := openTest(t, WithClock(func() time.Time { return seen }))
+	// The items of a run whose last transaction a crash prevented.
+	lost := run("lost", seen.Add(-2*time.Minute))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return putRunItems(tx.Bucket(bucketRunItems), runKey(lost), lost.Items, 0, chunksPerTx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A run of more chunks than one transaction writes.
+	big := run("big", seen.Add(-time.Minute))
+	big.Items = nil
+	for i := range (chunksPerTx+1)*runItemChunk + 7 {
+		big.Items = append(big.Items, RunItem{Ref: fmt.Sprintf("component:default/c%06d", i), Action: "create"})
+	}
+	if err := s.SaveRun(big); err != nil {
+		t.Fatalf("SaveRun: %v", err)
+	}
+
+	got, err := s.GetRun("big")
+	if err != nil || !reflect.DeepEqual(got.Items, big.Items) {
+		t.Fatalf("GetRun: %d items, %v; want the %d saved", len(got.Items), err, len(big.Items))
+	}
+	if n, want := itemKeys(t, s), chunksPerTx+2; n != want {
+		t.Errorf("%d item keys, want the %d chunks of the saved run and none of the lost one", n, want)
+	}
+	if _, err := s.GetRun("lost"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetRun of the run never written = %v, want ErrNotFound", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +37,8 @@ type Store struct {
 	now       func() time.Time
 	maxRuns   int
 	maxRunAge time.Duration
+	// runs makes SaveRun calls one at a time: one writes a run in several transactions.
+	runs sync.Mutex
 }
 
 type options struct {

@@ -10,8 +10,8 @@ import (
 	"github.com/backstage-sync/backstage-sync/sync/plan"
 )
 
-// DefaultPageSize is the number of changed entities an incremental run maps, plans, applies and
-// records at a time when it has more of them.
+// DefaultPageSize is the number of entities to fetch that a run maps, plans, applies and records
+// at a time when it has more of them.
 const DefaultPageSize = 2500
 
 // pager holds what the pages of one run share. A page decides only entities that need nothing
@@ -101,7 +101,7 @@ func (r *run) runPages(ctx context.Context) error {
 }
 
 // readBeforePages reads what every page may need: the components of managed refs that left the
-// listing, or every Compass component when many entities are new.
+// listing, or every Compass component in a full run or when many entities are new.
 func (r *run) readBeforePages(ctx context.Context) error {
 	pg := r.pages
 	fresh := 0
@@ -308,18 +308,12 @@ func (r *run) recordPage(settled []plan.Settled) error {
 	for _, a := range r.plan.Actions {
 		kinds[a.Ref] = a.Kind
 	}
-	deletes, err := r.recordActions(puts)
-	if err != nil {
-		return err
-	}
-	// The items are built: the page's warnings, failures and new ids are in them and in the
-	// records.
-	for ref := range kinds {
-		delete(r.warnings, ref)
-		delete(r.outcome, ref)
-	}
+	deletes, statusErr := r.recordActions(puts)
 	if err := r.saveRecords(puts, deletes); err != nil {
 		return err
+	}
+	if statusErr != nil {
+		return statusErr
 	}
 	// The records are stored with their etags: the last step stores those of the other listed
 	// refs. Of the page's entities the rest of the run needs only the component, as an end of
@@ -341,6 +335,11 @@ func (r *run) recordPage(settled []plan.Settled) error {
 		}
 	}
 	pg.settled = append(pg.settled, settled...)
+	// The items and settled entities are built: the page's warnings and failures are in them.
+	for ref := range kinds {
+		delete(r.warnings, ref)
+		delete(r.outcome, ref)
+	}
 
 	return nil
 }

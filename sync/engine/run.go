@@ -58,7 +58,7 @@ type run struct {
 	base     compass.Stats
 	baseBS   int64
 
-	// changed holds the refs an incremental run fetches: new, changed or to map again.
+	// changed holds the refs the run fetches: new, changed or to map again, or all in a full run.
 	changed []string
 	// pages is set when the changed entities go through in pages (see pages.go).
 	pages *pager
@@ -455,7 +455,7 @@ func (r *run) makePlan() error {
 		settled, r.pages.settled = r.pages.settled, nil
 		slices.SortFunc(settled, func(a, b plan.Settled) int { return strings.Compare(a.Ref, b.Ref) })
 	}
-	known := make([]plan.Known, 0, len(r.records)-len(settled))
+	known := make([]plan.Known, 0, max(0, len(r.records)-len(settled)))
 	for _, rec := range r.records {
 		if rec.ComponentID == "" || isSettled(settled, rec.Ref) {
 			continue
