@@ -525,7 +525,8 @@ func (r *run) componentOf(ref, id string) string {
 	if id := r.created[ref]; id != "" {
 		return id
 	}
-	return r.records[ref].ComponentID
+	rec, _ := r.link(ref)
+	return rec.ComponentID
 }
 
 // send sends a stage in requests of BatchSize mutations, Concurrency at a time, each paced and

@@ -33,6 +33,9 @@ type pager struct {
 	summaries map[string]plan.Summary
 	deferred  []mapping.Component
 	settled   []plan.Settled
+	// ids holds the component of each entity a page decided, whose record is stored and gone
+	// from r.records (empty when the page left it without one); see run.link.
+	ids map[string]string
 }
 
 // pageable reports whether the changed entities go through in pages: an applied run with more
@@ -78,7 +81,10 @@ func (r *run) mayNeedConfirmation() bool {
 // runPages fetches, maps, plans, applies and records the changed entities a page at a time, and
 // leaves the deferred ones as the desired components of the last plan.
 func (r *run) runPages(ctx context.Context) error {
-	r.pages = &pager{vanishedKeys: map[string]bool{}, kept: map[string]bool{}, summaries: map[string]plan.Summary{}}
+	r.pages = &pager{
+		vanishedKeys: map[string]bool{}, kept: map[string]bool{}, summaries: map[string]plan.Summary{},
+		ids: map[string]string{},
+	}
 	if err := r.readBeforePages(ctx); err != nil {
 		return err
 	}
@@ -94,8 +100,10 @@ func (r *run) runPages(ctx context.Context) error {
 	}
 	r.desired, r.skipped = r.pages.deferred, nil
 	r.pages.deferred = nil
-	// The pages took their refs out of r.etags; a map keeps its size, a copy does not.
+	// The pages took their refs out of r.etags and r.records; a map keeps its size, a copy
+	// does not.
 	r.etags = maps.Clone(r.etags)
+	r.records = maps.Clone(r.records)
 
 	return r.finishMapping()
 }
@@ -321,9 +329,11 @@ func (r *run) recordPage(settled []plan.Settled) error {
 	// their records again.
 	for ref, rec := range puts {
 		if _, decided := kinds[ref]; decided {
-			rec = Record{Ref: ref, ComponentID: rec.ComponentID}
+			pg.ids[ref] = rec.ComponentID
+			delete(r.records, ref)
+		} else {
+			r.records[ref] = rec
 		}
-		r.records[ref] = rec
 		delete(r.etags, ref)
 		delete(r.created, ref)
 	}
@@ -331,7 +341,7 @@ func (r *run) recordPage(settled []plan.Settled) error {
 	for i := range settled {
 		s := &settled[i]
 		if r.outcome[s.Ref] == nil && linkingKind(kinds[s.Ref]) {
-			s.ComponentID = r.records[s.Ref].ComponentID
+			s.ComponentID = pg.ids[s.Ref]
 		}
 	}
 	pg.settled = append(pg.settled, settled...)
@@ -373,4 +383,19 @@ func knownOf(rec Record) plan.Known {
 		MissingCount: rec.MissingCount,
 		Deprecated:   rec.Deprecated,
 	}
+}
+
+// link returns the record of ref and whether there is one; for an entity that a page decided,
+// it is the component alone.
+func (r *run) link(ref string) (Record, bool) {
+	if rec, ok := r.records[ref]; ok {
+		return rec, true
+	}
+	if r.pages != nil {
+		if id, ok := r.pages.ids[ref]; ok {
+			return Record{Ref: ref, ComponentID: id}, true
+		}
+	}
+
+	return Record{}, false
 }

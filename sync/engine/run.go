@@ -400,7 +400,7 @@ func (r *run) see(c *compass.Component) {
 		}
 		owned = true
 		ref := strings.ToLower(a.ID)
-		rec, ok := r.records[ref]
+		rec, ok := r.link(ref)
 		if !ok || rec.ComponentID == "" {
 			// A component carrying our alias that the store does not know: an earlier run
 			// created it or moved the alias to it and stopped before recording that. Take it
@@ -428,11 +428,18 @@ func (r *run) unlinkOthers(c *compass.Component, ref string) {
 				r.linkedTo[rec.ComponentID] = other
 			}
 		}
+		if r.pages != nil {
+			for other, id := range r.pages.ids {
+				if id != "" {
+					r.linkedTo[id] = other
+				}
+			}
+		}
 	}
 	other, ok := r.linkedTo[c.ID]
 	if ok && other != ref && !c.HasAlias(r.cfg.Policy.Source, other) {
-		rec := r.records[other]
-		rec.ComponentID, rec.Applied = "", nil
+		rec, _ := r.link(other)
+		rec.Ref, rec.ComponentID, rec.Applied = other, "", nil
 		r.records[other] = rec
 		r.touch(other)
 	}
