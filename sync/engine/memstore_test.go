@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"sync"
 
@@ -40,16 +41,30 @@ func (m *memStore) Records() (map[string]engine.Record, error) {
 	return maps.Clone(m.records), nil
 }
 
+// SaveRecords applies deletes, then puts, and like the product's store writes nothing when a
+// component would end up linked to two refs.
 func (m *memStore) SaveRecords(puts []engine.Record, deletes []string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.writes++
-	for _, r := range puts {
-		m.records[r.Ref] = r
-	}
+	next := maps.Clone(m.records)
 	for _, ref := range deletes {
-		delete(m.records, ref)
+		delete(next, ref)
 	}
+	for _, r := range puts {
+		next[r.Ref] = r
+	}
+	owner := map[string]string{}
+	for ref, r := range next {
+		if r.ComponentID == "" {
+			continue
+		}
+		if other, taken := owner[r.ComponentID]; taken {
+			return fmt.Errorf("component %s linked to %s and %s", r.ComponentID, other, ref)
+		}
+		owner[r.ComponentID] = ref
+	}
+	m.records = next
 	return nil
 }
 

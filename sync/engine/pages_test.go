@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"maps"
 	"strings"
 	"testing"
@@ -174,4 +175,46 @@ func cloneDoc(doc map[string]any) map[string]any {
 	out["metadata"] = maps.Clone(doc["metadata"].(map[string]any))
 	out["spec"] = maps.Clone(doc["spec"].(map[string]any))
 	return out
+}
+
+// TestARenameAmongManyRecordsIsStored renames an entity in a run that rewrites more records
+// than one write holds, after a mapping change: the old ref's record must go before the new
+// one takes its component, whichever write the new one falls in.
+func TestARenameAmongManyRecordsIsStored(t *testing.T) {
+	t.Parallel()
+	entities := catalogsim.Generate(700, 5)
+	r := newRig(t, entities, nil)
+	r.run(t, engine.Options{})
+
+	doc := componentDocs(entities)[300]
+	// Sorted first, the new ref falls in the first write, before any later one could delete
+	// the old ref.
+	renamed := withMetadata(doc, "name", "aaa-renamed")
+	if err := r.catalog.Put(renamed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.catalog.Delete(refOf(doc)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := r.cfg
+	cfg.RulesHash = "v2" // every entity is mapped and recorded again
+	next, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := next.Run(context.Background(), engine.Options{})
+	if err != nil {
+		t.Fatalf("run: %v (%+v)", err, res.Counts)
+	}
+	if res.Counts.Renamed != 1 || res.Counts.Failed != 0 {
+		t.Errorf("counts %+v, want one rename and no failure", res.Counts)
+	}
+	records, _ := r.store.Records()
+	if _, still := records[refOf(doc)]; still {
+		t.Errorf("the old ref %s keeps its record", refOf(doc))
+	}
+	if rec := records[refOf(renamed)]; rec.ComponentID == "" {
+		t.Errorf("the new ref %s has no component: %+v", refOf(renamed), rec)
+	}
 }

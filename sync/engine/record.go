@@ -171,7 +171,9 @@ func (r *run) failSettled() []string {
 }
 
 // saveRecords stores the records of puts and deletes those of deletes, a chunk at a time, so
-// that no write holds thousands of records in one transaction.
+// that no write holds thousands of records in one transaction. The deletes go with the first
+// chunk: a renamed entity's component moves from the deleted ref to a put one, and a component
+// is linked to one ref at a time.
 func (r *run) saveRecords(puts map[string]Record, deletes []string) error {
 	// In ref order, each write fills a run of neighbouring keys rather than touching pages all
 	// over the store.
@@ -183,7 +185,7 @@ func (r *run) saveRecords(puts map[string]Record, deletes []string) error {
 			list = append(list, puts[ref])
 		}
 		var dels []string
-		if start+recordChunk >= len(refs) {
+		if start == 0 {
 			dels = deletes
 		}
 		if err := r.cfg.Store.SaveRecords(list, dels); err != nil {
