@@ -69,6 +69,13 @@ func (s *Store) SaveLinks(puts []Link, deletes []string) error {
 				return err
 			}
 		}
+		// Every put first lets go of a component it moves away from, so that another put of
+		// the same call may take it, whatever their order.
+		for _, l := range sorted {
+			if _, err := lb.release(l.Ref, l.ComponentID); err != nil {
+				return err
+			}
+		}
 		for _, l := range sorted {
 			if err := lb.put(l); err != nil {
 				return err
@@ -288,7 +295,10 @@ func (lb *linkBatch) release(ref, keep string) (Link, error) {
 		return Link{}, fmt.Errorf("reading link of %s: %w", ref, err)
 	}
 	if prev.ComponentID != "" && prev.ComponentID != keep {
-		lb.owners[prev.ComponentID] = ""
+		// A component another ref of the batch has taken stays with it.
+		if owner, pending := lb.owners[prev.ComponentID]; !pending || owner == "" || owner == ref {
+			lb.owners[prev.ComponentID] = ""
+		}
 	}
 	return prev, nil
 }

@@ -308,3 +308,28 @@ func TestALinkKeepsWhenItWasFirstSeen(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveLinksMovesAComponentBetweenRefsInEitherOrder(t *testing.T) {
+	t.Parallel()
+	for _, refs := range [][2]string{
+		{"component:default/a-takes", "component:default/b-gives"},
+		{"component:default/b-takes", "component:default/a-gives"},
+	} {
+		taker, giver := refs[0], refs[1]
+		s := openTest(t)
+		if err := s.PutLinks([]Link{link(giver, "ari:c/1", "e1")}); err != nil {
+			t.Fatal(err)
+		}
+
+		err := s.SaveLinks([]Link{link(taker, "ari:c/1", "e2"), link(giver, "", "e1")}, nil)
+		if err != nil {
+			t.Fatalf("%s taking the component of %s: %v", taker, giver, err)
+		}
+		if got, err := s.LinkByComponent("ari:c/1"); err != nil || got.Ref != taker {
+			t.Errorf("component linked to %+v, %v; want %s", got, err, taker)
+		}
+		if got, _ := s.LinkByRef(giver); got.ComponentID != "" {
+			t.Errorf("%s still links %s", giver, got.ComponentID)
+		}
+	}
+}

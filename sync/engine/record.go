@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/backstage-sync/backstage-sync/sync/plan"
 )
@@ -176,8 +177,17 @@ func (r *run) failSettled() []string {
 // is linked to one ref at a time.
 func (r *run) saveRecords(puts map[string]Record, deletes []string) error {
 	// In ref order, each write fills a run of neighbouring keys rather than touching pages all
-	// over the store.
-	refs := slices.Sorted(maps.Keys(puts))
+	// over the store. Records without a component go first, as they may let go of one that
+	// another record takes.
+	refs := slices.SortedFunc(maps.Keys(puts), func(a, b string) int {
+		if ea, eb := puts[a].ComponentID == "", puts[b].ComponentID == ""; ea != eb {
+			if ea {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
 	list := make([]Record, 0, min(len(puts), recordChunk))
 	for start := 0; start < len(refs) || start == 0; start += recordChunk {
 		list = list[:0]
