@@ -1,5 +1,7 @@
 // Package engine runs one sync: list the catalog, map it, read what Compass has, plan, then
-// apply or only preview, and record the outcome.
+// apply or only preview, and record the outcome. An applied run with more entities to fetch
+// than a page holds, and every applied full run, goes through them a page at a time and ends
+// with a plan of what needs the whole catalog (pages.go).
 //
 // Item failures (one entity) are recorded and the run goes on; run failures (auth, an
 // unreachable system, an incomplete listing) stop it before anything is deleted.
