@@ -52,3 +52,37 @@ func TestRunHistoryKeepsWhatRunsDidAndCountsTheRest(t *testing.T) {
 		t.Errorf("counts %v, want 4 unchanged and 1 created", run.Counts)
 	}
 }
+
+func TestRunsOfOneSecondAreListedNewestFirst(t *testing.T) {
+	t.Parallel()
+	st, err := store.Open(filepath.Join(t.TempDir(), DatabaseFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	es := &engineStore{st: st, now: time.Now}
+
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
+	// Ids that sort against the order of the runs.
+	for i, id := range []string{"run-z", "run-m", "run-a"} {
+		res := &engine.Result{
+			RunID: id, Status: engine.StatusSucceeded,
+			StartedAt: start.Add(time.Duration(i) * 100 * time.Millisecond).Format(time.RFC3339Nano),
+		}
+		if err := es.SaveRun(res); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	runs, err := st.ListRuns(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range runs {
+		ids = append(ids, r.ID)
+	}
+	if want := []string{"run-a", "run-m", "run-z"}; !slices.Equal(ids, want) {
+		t.Errorf("runs listed %v, want the newest first %v", ids, want)
+	}
+}

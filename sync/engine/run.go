@@ -80,7 +80,7 @@ func newRun(e *Engine, opts Options) *run {
 			Trigger:   opts.Trigger,
 			DryRun:    opts.DryRun,
 			Full:      opts.Full,
-			StartedAt: now.UTC().Format(time.RFC3339),
+			StartedAt: now.UTC().Format(time.RFC3339Nano),
 			Items:     []Item{},
 		},
 		listed:   map[string]bool{},

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/backstage-sync/backstage-sync/sync/backstage/catalogsim"
 	"github.com/backstage-sync/backstage-sync/sync/compass/compasssim"
@@ -265,5 +266,18 @@ func TestAnEntityThatReappearsIsNotCreatedAgain(t *testing.T) {
 	}
 	if n, want := components(t, r.compass.Dump()), len(componentDocs(entities)); n != want {
 		t.Errorf("compass holds %d components, want %d", n, want)
+	}
+}
+
+func TestARunsStartIsKeptToTheNanosecond(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 123456789, time.UTC)
+	r := newRig(t, catalogsim.DemoCatalog(), func(c *engine.Config) {
+		c.Now = func() time.Time { return start }
+	})
+	res := r.run(t, engine.Options{DryRun: true})
+	// Runs in one second are ordered by their start in the history.
+	if got, err := time.Parse(time.RFC3339Nano, res.StartedAt); err != nil || !got.Equal(start) {
+		t.Errorf("started_at %q, want %s", res.StartedAt, start.Format(time.RFC3339Nano))
 	}
 }
