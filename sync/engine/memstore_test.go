@@ -20,8 +20,9 @@ type memStore struct {
 	audit    []string
 	meta     map[string][]byte
 	intents  map[string]engine.Intent
-	// writes counts the calls of SaveRecords.
-	writes int
+	// writes counts the calls of SaveRecords, puts the records they wrote, and statusWrites
+	// the calls of SaveStatuses.
+	writes, puts, statusWrites int
 }
 
 var _ engine.Store = (*memStore)(nil)
@@ -47,6 +48,7 @@ func (m *memStore) SaveRecords(puts []engine.Record, deletes []string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.writes++
+	m.puts += len(puts)
 	next := maps.Clone(m.records)
 	for _, ref := range deletes {
 		delete(next, ref)
@@ -83,6 +85,7 @@ func (m *memStore) ForgetEtags(refs []string) error {
 func (m *memStore) SaveStatuses(statuses []engine.Status) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.statusWrites++
 	for _, s := range statuses {
 		b, err := json.Marshal(s)
 		if err != nil {

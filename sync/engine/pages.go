@@ -297,7 +297,8 @@ func (r *run) settledOf() []plan.Settled {
 func (r *run) recordPage(settled []plan.Settled) error {
 	pg := r.pages
 	puts := map[string]Record{}
-	for ref := range r.touched {
+	touched := r.touched
+	for ref := range touched {
 		puts[ref] = r.listedRecord(ref)
 	}
 	r.touched = nil
@@ -317,7 +318,9 @@ func (r *run) recordPage(settled []plan.Settled) error {
 		kinds[a.Ref] = a.Kind
 	}
 	deletes, statusErr := r.recordActions(puts)
-	if err := r.saveRecords(puts, deletes); err != nil {
+	changed := maps.Clone(puts)
+	r.dropStored(changed, touched)
+	if err := r.saveRecords(changed, deletes); err != nil {
 		return err
 	}
 	if statusErr != nil {

@@ -2,11 +2,13 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
 
 	"github.com/backstage-sync/backstage-sync/sync/backstage/catalogsim"
+	"github.com/backstage-sync/backstage-sync/sync/compass"
 	"github.com/backstage-sync/backstage-sync/sync/compass/compasssim"
 	"github.com/backstage-sync/backstage-sync/sync/engine"
 	"github.com/backstage-sync/backstage-sync/sync/plan"
@@ -142,18 +144,47 @@ func TestPagedRunsEndLikeWholeRuns(t *testing.T) {
 	// A full run finds a hand edit in Compass. Both rigs go through pages for it (every applied
 	// full run compares summaries of the components it reads), the whole rig in one.
 	drifted := refOf(docs[45])
+	// Someone also removes a relationship in Compass from an entity that is otherwise as it
+	// was: the full run puts it back.
+	unlinked := refOf(docs[46])
 	p.each(t, func(r *rig) error {
-		id := aliased(t, r.compass.Dump())[drifted].ID
-		return r.compass.EditComponent(id, func(c *compasssim.Component) { c.Description = "edited by hand" })
+		state := r.compass.Dump()
+		id := aliased(t, state)[drifted].ID
+		if err := r.compass.EditComponent(id, func(c *compasssim.Component) { c.Description = "edited by hand" }); err != nil {
+			return err
+		}
+		from := aliased(t, state)[unlinked].ID
+		for _, rel := range state.Relationships {
+			if rel.StartNodeID == from {
+				var b compass.Batch
+				b.DeleteRelationship(rel.StartNodeID, rel.EndNodeID)
+				res, err := r.cfg.Target.(*compass.Client).SendBatch(context.Background(), &b)
+				if err == nil && res[0].Err != nil {
+					err = res[0].Err
+				}
+				return err
+			}
+		}
+		return fmt.Errorf("%s has no relationship to remove", unlinked)
 	})
-	before := p.paged.store.writes
+	statusesBefore, putsBefore := p.paged.store.statusWrites, p.paged.store.puts
 	whole, paged = p.run(t, "full run", engine.Options{Full: true})
 	if it := findItem(paged, drifted); it.Action != string(plan.KindUpdate) || len(it.Drift) == 0 {
 		t.Errorf("paged full run: %s: %+v, want an update reporting drift", drifted, it)
 	}
-	if whole.Counts.Updated != 1 || p.paged.store.writes-before < len(docs)/7 {
-		t.Errorf("full run: %+v, %d record writes in the paged rig: want 1 update, in pages",
-			whole.Counts, p.paged.store.writes-before)
+	if whole.Counts.Updated != 1 || p.paged.store.statusWrites-statusesBefore < len(docs)/7 {
+		t.Errorf("full run: %+v, %d status writes in the paged rig: want 1 update, in pages",
+			whole.Counts, p.paged.store.statusWrites-statusesBefore)
+	}
+	// Every record stays as it was: the drifted component was written back to what was
+	// applied, and the relationship is not part of a record.
+	if n := p.paged.store.puts - putsBefore; n != 0 {
+		t.Errorf("the full run wrote %d records again, want none", n)
+	}
+	for name, r := range map[string]*rig{"whole": p.whole, "paged": p.paged} {
+		if deps := normalOf(t, r)[unlinked].DependsOn; len(deps) == 0 {
+			t.Errorf("%s full run: the relationship removed by hand from %s is not back", name, unlinked)
+		}
 	}
 	// The pages plan against summaries of the components read at the start, and read again
 	// only the drifted one.
@@ -217,4 +248,11 @@ func TestARenameAmongManyRecordsIsStored(t *testing.T) {
 	if rec := records[refOf(renamed)]; rec.ComponentID == "" {
 		t.Errorf("the new ref %s has no component: %+v", refOf(renamed), rec)
 	}
+}
+
+// normalOf returns a rig's Compass site keyed by alias.
+func normalOf(t *testing.T, r *rig) map[string]compasssim.Normal {
+	t.Helper()
+	state, _ := r.compass.Dump().Normalize("backstage")
+	return state
 }

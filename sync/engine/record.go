@@ -58,6 +58,7 @@ func (r *run) record() error {
 		}
 	}
 
+	r.dropStored(puts, r.touched)
 	if err := r.saveRecords(puts, deletes); err != nil {
 		return err
 	}
@@ -171,6 +172,23 @@ func (r *run) failSettled() []string {
 	return again
 }
 
+// dropStored takes out of puts the records that are stored as they are, unless touched says the
+// run changed them in memory since they were read: a full reconcile of an unchanged catalog
+// then writes none.
+func (r *run) dropStored(puts map[string]Record, touched map[string]bool) {
+	for ref, rec := range puts {
+		if old, ok := r.records[ref]; ok && !touched[ref] && sameRecord(old, rec) {
+			delete(puts, ref)
+		}
+	}
+}
+
+func sameRecord(a, b Record) bool {
+	return a.Ref == b.Ref && a.ComponentID == b.ComponentID && a.Etag == b.Etag &&
+		a.StableKey == b.StableKey && a.MissingCount == b.MissingCount &&
+		a.Deprecated == b.Deprecated && a.Orphan == b.Orphan && slices.Equal(a.Applied, b.Applied)
+}
+
 // saveRecords stores the records of puts and deletes those of deletes, a chunk at a time, so
 // that no write holds thousands of records in one transaction. The deletes go with the first
 // chunk: a renamed entity's component moves from the deleted ref to a put one, and a component
@@ -197,6 +215,9 @@ func (r *run) saveRecords(puts map[string]Record, deletes []string) error {
 		var dels []string
 		if start == 0 {
 			dels = deletes
+		}
+		if len(list) == 0 && len(dels) == 0 {
+			return nil
 		}
 		if err := r.cfg.Store.SaveRecords(list, dels); err != nil {
 			return fmt.Errorf("recording links: %w", err)
