@@ -343,7 +343,7 @@ func (r *run) recordPage(settled []plan.Settled) error {
 
 	for i := range settled {
 		s := &settled[i]
-		if r.outcome[s.Ref] == nil && linkingKind(kinds[s.Ref]) {
+		if r.outcome[s.Ref] == nil && kinds[s.Ref].Linking() {
 			s.ComponentID = pg.ids[s.Ref]
 		}
 	}
@@ -355,16 +355,6 @@ func (r *run) recordPage(settled []plan.Settled) error {
 	}
 
 	return nil
-}
-
-// linkingKind reports whether an action leaves its entity linked to a component.
-func linkingKind(k plan.Kind) bool {
-	switch k {
-	case plan.KindCreate, plan.KindAdopt, plan.KindRename, plan.KindUpdate, plan.KindUnchanged:
-		return true
-	}
-
-	return false
 }
 
 // listedRecord returns the record of a listed ref with its etag and orphan mark of this run.

@@ -27,6 +27,16 @@ const (
 	KindConflict Kind = "conflict"
 )
 
+// Linking reports whether an action of this kind leaves its entity synced to a component.
+func (k Kind) Linking() bool {
+	switch k {
+	case KindCreate, KindAdopt, KindRename, KindUpdate, KindUnchanged:
+		return true
+	}
+
+	return false
+}
+
 // Plan is the outcome of Compute: what to do, in a stable order.
 type Plan struct {
 	// Actions is sorted by ref, then by kind.

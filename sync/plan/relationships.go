@@ -14,7 +14,7 @@ func (b *builder) planRelationships() {
 	for i := range b.plan.Actions {
 		a := &b.plan.Actions[i]
 		d := b.desired[a.Ref]
-		if d == nil || !linking(a.Kind) {
+		if d == nil || !a.Kind.Linking() {
 			continue
 		}
 
@@ -62,14 +62,14 @@ func (b *builder) endpoints() (ids map[string]string, refs map[string]string) {
 	for ref, k := range b.known {
 		refs[k.ComponentID] = ref
 		kind, decided := b.actionOf[ref]
-		if b.renamed[ref] || (decided && !linking(kind) && kind != KindDeprecate) {
+		if b.renamed[ref] || (decided && !kind.Linking() && kind != KindDeprecate) {
 			continue
 		}
 		ids[ref] = k.ComponentID
 	}
 
 	for _, a := range b.plan.Actions {
-		if linking(a.Kind) {
+		if a.Kind.Linking() {
 			ids[a.Ref] = a.ComponentID
 			if a.ComponentID != "" {
 				refs[a.ComponentID] = a.Ref
@@ -162,16 +162,6 @@ func (b *builder) current(a *Action) (Current, bool) {
 	}
 
 	return Current{}, false
-}
-
-// linking reports whether an action leaves the entity synced to a component.
-func linking(k Kind) bool {
-	switch k {
-	case KindCreate, KindAdopt, KindRename, KindUpdate, KindUnchanged:
-		return true
-	}
-
-	return false
 }
 
 func sortRelationships(rs []Relationship) {
